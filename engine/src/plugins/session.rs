@@ -1,0 +1,109 @@
+//! One instance of a plugin in its own store, armed with limits before every call.
+
+use std::time::Duration;
+
+use tokio::time::error::Elapsed;
+use wasmtime::component::InstancePre;
+use wasmtime::{PoolConcurrencyLimitError, Store};
+
+use super::PluginError;
+use super::bindings;
+use super::runtime::Runtime;
+use super::sandbox::{self, CallEnv, CallLimits, HostState, PluginLabel};
+
+/// Extra time the outer timeout allows beyond the guest's deadline: the epoch interrupt is
+/// the normal stop; the outer timeout only guards against a host bug.
+const OUTER_GRACE: Duration = Duration::from_millis(200);
+
+/// A world's pre-instantiated component that can make fresh instances.
+pub trait Instantiate: Send + Sync {
+    type Bindings: Send;
+    fn instantiate(
+        &self,
+        store: &mut Store<HostState>,
+    ) -> impl Future<Output = wasmtime::Result<Self::Bindings>> + Send;
+}
+
+macro_rules! instantiate_world {
+    ($pre:ty, $bindings:ty) => {
+        impl Instantiate for $pre {
+            type Bindings = $bindings;
+            async fn instantiate(&self, store: &mut Store<HostState>) -> wasmtime::Result<$bindings> {
+                self.instantiate_async(store).await
+            }
+        }
+    };
+}
+
+instantiate_world!(bindings::strategy::StrategyPre<HostState>, bindings::strategy::Strategy);
+instantiate_world!(bindings::bot::BotPre<HostState>, bindings::bot::Bot);
+instantiate_world!(bindings::provider::ProviderPre<HostState>, bindings::provider::Provider);
+
+/// A live instance and its store.
+pub struct Session<B> {
+    pub store: Store<HostState>,
+    pub bindings: B,
+    /// Calls made on this instance, to recycle warm instances now and then.
+    pub uses: u32,
+}
+
+impl<B: Send> Session<B> {
+    /// Instantiates `pre` in a fresh store under `limits`.
+    pub async fn open<P>(
+        runtime: &Runtime,
+        pre: &P,
+        label: PluginLabel,
+        limits: CallLimits,
+        env: CallEnv,
+    ) -> Result<Self, PluginError>
+    where
+        P: Instantiate<Bindings = B>,
+    {
+        let mut store = Store::new(runtime.engine(), HostState::new(label, limits, env));
+        sandbox::arm(&mut store, limits, env);
+        let outcome = tokio::time::timeout(limits.deadline + OUTER_GRACE, pre.instantiate(&mut store)).await;
+        let bindings = match outcome {
+            Ok(Err(error)) if error.is::<PoolConcurrencyLimitError>() => return Err(PluginError::Busy),
+            other => finish(&store, limits, other)?,
+        };
+        Ok(Self { store, bindings, uses: 0 })
+    }
+
+    /// Arms the store for the next call.
+    pub fn arm(&mut self, limits: CallLimits, env: CallEnv) {
+        self.uses += 1;
+        sandbox::arm(&mut self.store, limits, env);
+    }
+}
+
+/// Runs `call` (which borrows the session) under the outer timeout.
+pub async fn guarded<T>(
+    limits: CallLimits,
+    call: impl Future<Output = wasmtime::Result<T>>,
+) -> Result<wasmtime::Result<T>, Elapsed> {
+    tokio::time::timeout(limits.deadline + OUTER_GRACE, call).await
+}
+
+/// Turns the outcome of a guarded call into a typed result.
+pub fn finish<T>(
+    store: &Store<HostState>,
+    limits: CallLimits,
+    outcome: Result<wasmtime::Result<T>, Elapsed>,
+) -> Result<T, PluginError> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(sandbox::classify(store, limits, error)),
+        Err(_) => Err(sandbox::timeout(limits)),
+    }
+}
+
+/// Checks a component's imports against the linker before anything runs.
+pub fn pre_instantiate(
+    runtime: &Runtime,
+    component: &wasmtime::component::Component,
+) -> Result<InstancePre<HostState>, PluginError> {
+    runtime
+        .linker()
+        .instantiate_pre(component)
+        .map_err(|e| PluginError::ForbiddenImport(format!("{e:#}")))
+}

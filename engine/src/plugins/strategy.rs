@@ -1,0 +1,154 @@
+//! Calling a strategy plugin: the routing hot path.
+//!
+//! Strategies are pure, so an instance may serve many calls: a small pool of warm instances
+//! per version skips instantiation. Any failure drops the instance (a trap poisons it), and
+//! an instance is recycled after `MAX_USES` calls so guest heap growth cannot accumulate.
+
+use std::sync::Mutex;
+
+use switchboard_strategies as core;
+
+use super::PluginError;
+use super::bindings::strategy::{Strategy, StrategyPre, exports::switchboard::strategy::strategy as wit};
+use super::component::LoadedPlugin;
+use super::runtime::Runtime;
+use super::sandbox::{CallEnv, CallLimits, HostState};
+use super::session::{self, Session};
+
+/// Warm instances kept per version; more concurrent calls instantiate fresh ones.
+const MAX_IDLE: usize = 2;
+/// Calls one warm instance serves before it is replaced.
+const MAX_USES: u32 = 10_000;
+
+/// The pre-instantiated strategy and its warm instances.
+pub struct WarmPool {
+    pre: StrategyPre<HostState>,
+    idle: Mutex<Vec<Session<Strategy>>>,
+}
+
+impl WarmPool {
+    pub fn new(pre: StrategyPre<HostState>) -> Self {
+        Self { pre, idle: Mutex::new(Vec::new()) }
+    }
+
+    pub fn pre(&self) -> &StrategyPre<HostState> {
+        &self.pre
+    }
+
+    fn take(&self) -> Option<Session<Strategy>> {
+        self.idle.lock().ok()?.pop()
+    }
+
+    fn put_back(&self, session: Session<Strategy>) {
+        if session.uses >= MAX_USES {
+            return;
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < MAX_IDLE {
+                idle.push(session);
+            }
+        }
+    }
+
+    /// Drops every warm instance (the version was swapped out), freeing their pool slots.
+    pub fn clear(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+}
+
+/// Runs one routing pass of `plugin`. The answer is not validated here: the routing pass
+/// checks it against the input (see `routing::validate`).
+pub async fn route(
+    runtime: &Runtime,
+    plugin: &LoadedPlugin,
+    limits: CallLimits,
+    config: &str,
+    input: &core::RouteInput,
+) -> Result<Vec<core::Assignment>, PluginError> {
+    let super::component::World::Strategy(pool) = &plugin.world else {
+        return Err(PluginError::WrongKind {
+            name: plugin.info.name.clone(),
+            expected: "strategy",
+            actual: plugin.info.kind.as_str(),
+        });
+    };
+    let result = route_on(runtime, plugin, pool, limits, config, input).await;
+    plugin.stats.record(result.is_ok());
+    result
+}
+
+async fn route_on(
+    runtime: &Runtime,
+    plugin: &LoadedPlugin,
+    pool: &WarmPool,
+    limits: CallLimits,
+    config: &str,
+    input: &core::RouteInput,
+) -> Result<Vec<core::Assignment>, PluginError> {
+    let env = CallEnv { now_ms: input.now_ms, seed: input.seed };
+    let _permit = runtime.permit().await?;
+    let mut session = match pool.take() {
+        Some(session) => session,
+        None => Session::open(runtime, &pool.pre, plugin.label(), limits, env).await?,
+    };
+    session.arm(limits, env);
+    let wit_input = to_wit(input);
+    let Session { store, bindings, .. } = &mut session;
+    let call = bindings.switchboard_strategy_strategy().call_route(&mut *store, config, &wit_input);
+    let outcome = session::guarded(limits, call).await;
+    // On any error the session is dropped here, never returned to the pool.
+    let answer = session::finish(store, limits, outcome)?;
+    pool.put_back(session);
+    match answer {
+        Ok(assignments) => Ok(assignments.into_iter().map(from_wit).collect()),
+        Err(e) => Err(PluginError::Returned { code: e.code, message: e.message }),
+    }
+}
+
+fn to_wit(input: &core::RouteInput) -> wit::RouteInput {
+    wit::RouteInput {
+        now_ms: input.now_ms,
+        seed: input.seed,
+        campaign: input.campaign,
+        waiting: input
+            .waiting
+            .iter()
+            .map(|w| wit::Waiting {
+                id: w.id,
+                waited_ms: w.waited_ms,
+                priority: w.priority,
+                required_skills: w.required_skills,
+                previous: w.previous.map(|p| wit::PreviousAgent { agent: p.agent, at_ms: p.at_ms }),
+            })
+            .collect(),
+        agents: input
+            .agents
+            .iter()
+            .map(|a| wit::Agent {
+                id: a.id,
+                load: a.load,
+                capacity: a.capacity,
+                idle_ms: a.idle_ms,
+                last_assigned_at_ms: a.last_assigned_at_ms,
+                penalty: a.penalty,
+                skills: a.skills,
+            })
+            .collect(),
+        exclusions: input
+            .exclusions
+            .iter()
+            .map(|e| wit::Exclusion { conversation: e.conversation, agent: e.agent })
+            .collect(),
+        attributes: input
+            .attributes
+            .iter()
+            .map(|a| wit::Attribute { conversation: a.conversation, name: a.name.clone(), value: a.value.clone() })
+            .collect(),
+    }
+}
+
+fn from_wit(a: wit::Assignment) -> core::Assignment {
+    core::Assignment { conversation: a.conversation, agent: a.agent }
+}
