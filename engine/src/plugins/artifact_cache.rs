@@ -7,6 +7,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use wasmtime::Engine;
 use wasmtime::component::Component;
@@ -73,7 +74,11 @@ fn store(component: &Component, path: &Path) -> Result<(), String> {
     let bytes = component.serialize().map_err(|e| format!("{e:#}"))?;
     let dir = path.parent().ok_or("artifact path has no parent")?;
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    // Unique per writer: two threads (or processes) caching the same plugin at once must not
+    // write into one temporary file.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| e.to_string())?;
     std::fs::rename(&tmp, path).map_err(|e| e.to_string())
 }

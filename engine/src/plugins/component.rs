@@ -25,6 +25,8 @@ const METADATA_EXPORT: &str = "switchboard:types/metadata@0.1.0";
 /// else (files, sockets, HTTP…) is a capability the host does not give.
 const ALLOWED_IMPORTS: &[&str] = &[
     "switchboard:host/log@0.1.0",
+    // Types-only: the shared records and variants; nothing callable.
+    "switchboard:types/common@0.1.0",
     "wasi:cli/",
     "wasi:io/",
     "wasi:clocks/wall-clock@",
@@ -136,8 +138,10 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<Inspection, Plu
         }
         _ => return Err(PluginError::IncompatibleWorld("exports more than one plugin world".into())),
     };
-    if let Some(forbidden) = imports.iter().find(|i| !ALLOWED_IMPORTS.iter().any(|a| i.starts_with(a))) {
-        return Err(PluginError::ForbiddenImport(forbidden.clone()));
+    let forbidden: Vec<&str> =
+        imports.iter().map(String::as_str).filter(|i| !ALLOWED_IMPORTS.iter().any(|a| i.starts_with(a))).collect();
+    if !forbidden.is_empty() {
+        return Err(PluginError::ForbiddenImport(forbidden.join(", ")));
     }
     Ok(Inspection { kind, exports, imports })
 }

@@ -67,6 +67,8 @@ pub struct VersionView {
     pub installed_at: Option<String>,
     pub calls: u64,
     pub errors: u64,
+    /// Routing passes the native fallback answered because this version failed.
+    pub fallbacks: u64,
     pub active: bool,
 }
 
@@ -83,6 +85,7 @@ pub struct PluginView {
     pub sha256: Option<String>,
     pub calls: u64,
     pub errors: u64,
+    pub fallbacks: u64,
     pub versions: Vec<VersionView>,
 }
 
@@ -268,6 +271,7 @@ impl Registry {
             kind,
             calls: active.as_ref().map_or(0, |a| a.plugin.stats.calls()),
             errors: active.as_ref().map_or(0, |a| a.plugin.stats.errors()),
+            fallbacks: active.as_ref().map_or(0, |a| a.plugin.stats.fallbacks()),
             sha256: active.as_ref().map(|a| a.plugin.sha256.clone()),
             previous_version: active.as_ref().and_then(|a| a.previous.clone()),
             activated_at: active.as_ref().and_then(|a| a.activated_at_ms).map(clock::rfc3339),
@@ -429,6 +433,7 @@ fn view_of(name: &str, version: &str, k: &Known, active: bool) -> VersionView {
         installed_at: k.installed_at_ms.map(clock::rfc3339),
         calls: k.loaded.as_ref().map_or(0, |p| p.stats.calls()),
         errors: k.loaded.as_ref().map_or(0, |p| p.stats.errors()),
+        fallbacks: k.loaded.as_ref().map_or(0, |p| p.stats.fallbacks()),
         active,
     }
 }

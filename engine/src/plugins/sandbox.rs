@@ -1,7 +1,7 @@
 //! What a plugin call may use: a deadline, a memory cap, a clock frozen at the call's time,
 //! randomness seeded from the call's seed, a bounded log, and nothing else.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -101,17 +101,18 @@ fn deterministic_wasi(env: CallEnv, output: &MemoryOutputPipe) -> WasiCtx {
 pub fn arm(store: &mut Store<HostState>, limits: CallLimits, env: CallEnv) {
     store.data_mut().reset(limits, env);
     store.limiter(|state| &mut state.memory);
-    let started = Instant::now();
-    let deadline = limits.deadline;
-    // The epoch ticks every millisecond: between ticks a runaway guest yields to tokio, so a
-    // worker is never held for more than a tick, and past the deadline it is interrupted.
+    // The epoch ticks every millisecond, and the callback runs only when a tick passes while
+    // the guest is executing: counting callbacks measures the guest's own running time, so a
+    // busy machine that delays the call (the guest yields to tokio at every tick) never makes
+    // a healthy plugin time out, while a runaway one is stopped after its budget of ticks.
+    let mut ticks_left = limits.deadline.as_millis().max(1) as u64;
     store.epoch_deadline_callback(move |mut ctx| {
-        if started.elapsed() >= deadline {
+        if ticks_left == 0 {
             ctx.data_mut().timed_out = true;
-            Ok(UpdateDeadline::Interrupt)
-        } else {
-            Ok(UpdateDeadline::Yield(1))
+            return Ok(UpdateDeadline::Interrupt);
         }
+        ticks_left -= 1;
+        Ok(UpdateDeadline::Yield(1))
     });
     store.set_epoch_deadline(1);
 }

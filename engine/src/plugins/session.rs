@@ -11,9 +11,11 @@ use super::bindings;
 use super::runtime::Runtime;
 use super::sandbox::{self, CallEnv, CallLimits, HostState, PluginLabel};
 
-/// Extra time the outer timeout allows beyond the guest's deadline: the epoch interrupt is
-/// the normal stop; the outer timeout only guards against a host bug.
-const OUTER_GRACE: Duration = Duration::from_millis(200);
+/// The outer wall-clock timeout is this many times the deadline, plus `OUTER_GRACE`: the epoch
+/// interrupt (guest running time) is the normal stop; the outer timeout only guards against a
+/// host bug, so it is generous enough never to fire on a merely busy machine.
+const OUTER_FACTOR: u32 = 4;
+const OUTER_GRACE: Duration = Duration::from_secs(1);
 
 /// A world's pre-instantiated component that can make fresh instances.
 pub trait Instantiate: Send + Sync {
@@ -61,7 +63,7 @@ impl<B: Send> Session<B> {
     {
         let mut store = Store::new(runtime.engine(), HostState::new(label, limits, env));
         sandbox::arm(&mut store, limits, env);
-        let outcome = tokio::time::timeout(limits.deadline + OUTER_GRACE, pre.instantiate(&mut store)).await;
+        let outcome = tokio::time::timeout(outer(limits), pre.instantiate(&mut store)).await;
         let bindings = match outcome {
             Ok(Err(error)) if error.is::<PoolConcurrencyLimitError>() => return Err(PluginError::Busy),
             other => finish(&store, limits, other)?,
@@ -81,7 +83,11 @@ pub async fn guarded<T>(
     limits: CallLimits,
     call: impl Future<Output = wasmtime::Result<T>>,
 ) -> Result<wasmtime::Result<T>, Elapsed> {
-    tokio::time::timeout(limits.deadline + OUTER_GRACE, call).await
+    tokio::time::timeout(outer(limits), call).await
+}
+
+fn outer(limits: CallLimits) -> Duration {
+    limits.deadline * OUTER_FACTOR + OUTER_GRACE
 }
 
 /// Turns the outcome of a guarded call into a typed result.

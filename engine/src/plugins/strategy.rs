@@ -79,6 +79,26 @@ pub async fn route(
     result
 }
 
+/// Like [`route`] but always on a fresh instance, as a version's first call is: what the
+/// instantiation benchmark measures.
+pub async fn route_fresh(
+    runtime: &Runtime,
+    plugin: &LoadedPlugin,
+    limits: CallLimits,
+    config: &str,
+    input: &core::RouteInput,
+) -> Result<Vec<core::Assignment>, PluginError> {
+    let super::component::World::Strategy(pool) = &plugin.world else {
+        return Err(PluginError::WrongKind {
+            name: plugin.info.name.clone(),
+            expected: "strategy",
+            actual: plugin.info.kind.as_str(),
+        });
+    };
+    pool.clear();
+    route_on(runtime, plugin, pool, limits, config, input).await
+}
+
 async fn route_on(
     runtime: &Runtime,
     plugin: &LoadedPlugin,

@@ -8,5 +8,5 @@ pub mod fallback;
 pub mod pass;
 pub mod validate;
 
-pub use pass::{DecidedBy, PassOutcome, route_pass};
+pub use pass::{DecidedBy, PassOutcome, route_pass, route_with};
 pub use validate::validate;

@@ -9,7 +9,8 @@ use switchboard_strategies::{Assignment, RouteInput};
 
 use super::{fallback, validate};
 use crate::plugins::registry::Registry;
-use crate::plugins::{PluginError, strategy};
+use crate::plugins::sandbox::CallLimits;
+use crate::plugins::{LoadedPlugin, PluginError, Runtime, strategy};
 
 /// Who decided a pass.
 #[derive(Debug, Clone, Serialize)]
@@ -28,13 +29,26 @@ pub struct PassOutcome {
     pub decided_by: DecidedBy,
 }
 
-/// Runs a pass with strategy plugin `name`. Always answers with valid assignments.
+/// Runs a pass with the active version of strategy plugin `name`. Always answers with valid
+/// assignments.
 pub async fn route_pass(registry: &Arc<Registry>, name: &str, config: &str, input: &RouteInput) -> PassOutcome {
-    let Some(plugin) = registry.active(name) else {
+    let plugin = registry.active(name);
+    route_with(registry.runtime(), registry.limits().strategy, name, plugin.as_deref(), config, input).await
+}
+
+/// Runs a pass with a given plugin version (`None`: the plugin is missing), under `limits`.
+pub async fn route_with(
+    runtime: &Runtime,
+    limits: CallLimits,
+    name: &str,
+    plugin: Option<&LoadedPlugin>,
+    config: &str,
+    input: &RouteInput,
+) -> PassOutcome {
+    let Some(plugin) = plugin else {
         return fall_back(name, config, input, PluginError::NotFound(format!("no plugin named {name}")));
     };
-    let limits = registry.limits().strategy;
-    let error = match strategy::route(registry.runtime(), &plugin, limits, config, input).await {
+    let error = match strategy::route(runtime, plugin, limits, config, input).await {
         Ok(assignments) => match validate(input, &assignments) {
             Ok(()) => {
                 let decided_by = DecidedBy::Plugin { name: plugin.info.name.clone(), version: plugin.info.version.clone() };
