@@ -8,11 +8,18 @@
 //!   hot swap and rollback.
 //! - [`routing`]: a routing pass: ask the campaign's strategy plugin, validate its answer, fall
 //!   back to a native strategy when the plugin fails.
-//! - [`http`]: the axum routers (health, metrics, admin API).
-//! - [`config`] and [`server`]: the typed configuration and the `serve` command that wires
-//!   everything together.
+//! - [`http`]: the axum router: health, metrics, the plugin admin API behind the admin token,
+//!   and errors as `{ "code", "message" }`.
+//! - [`config`] and [`server`]: the typed configuration (defaults, TOML file, `SWITCHBOARD_*`
+//!   environment, flags) and `serve`, which opens the store, the plugin host and the HTTP app.
+//! - [`cli`]: the `switchboard` command line: `serve`, and `plugin …` against a running server
+//!   or offline.
 
+pub mod cli;
 pub mod clock;
+pub mod config;
+pub mod http;
 pub mod plugins;
 pub mod routing;
+pub mod server;
 pub mod store;

@@ -59,7 +59,11 @@ impl ArtifactCache {
 }
 
 fn compile(engine: &Engine, wasm: &[u8]) -> Result<Component, PluginError> {
-    Component::new(engine, wasm).map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))
+    Component::new(engine, wasm).map_err(|e| {
+        // wasmtime's full chain includes byte dumps; the first line says what is wrong.
+        let message = e.to_string();
+        PluginError::InvalidComponent(message.lines().next().unwrap_or("unreadable").to_string())
+    })
 }
 
 #[allow(unsafe_code)]

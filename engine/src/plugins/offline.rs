@@ -109,6 +109,7 @@ async fn bundled_by_name(runtime: &Arc<Runtime>, name: &str) -> Result<Vec<u8>, 
             return Ok(plugin.wasm.to_vec());
         }
     }
-    let names: Vec<&str> = BUNDLED.iter().map(|p| p.file.trim_start_matches("strategy_")).collect();
+    let names: Vec<String> =
+        BUNDLED.iter().map(|p| p.file.trim_start_matches("strategy_").replace('_', "-")).collect();
     Err(PluginError::NotFound(format!("no bundled strategy named {name} (bundled: {})", names.join(", "))))
 }

@@ -236,7 +236,13 @@ impl Registry {
     /// Goes back to the version active before the current one (a second rollback goes forward).
     pub async fn rollback(&self, name: &str) -> Result<VersionView, PluginError> {
         let _guard = self.changes.lock().await;
-        let current = self.active.load().get(name).cloned().ok_or_else(|| not_found(name))?;
+        let current = self.active.load().get(name).cloned().ok_or_else(|| {
+            if self.lock_known().contains_key(name) {
+                PluginError::Conflict(format!("plugin {name} has no active version to roll back from"))
+            } else {
+                not_found(name)
+            }
+        })?;
         let previous = current
             .previous
             .clone()

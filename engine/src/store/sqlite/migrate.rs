@@ -27,7 +27,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 
 /// Applies the migrations `conn`'s database has not seen yet.
 pub(super) async fn run(conn: &mut SqliteConnection) -> Result<(), StoreError> {
-    Migrator::new(Embedded).await?.run(conn).await?;
+    // `run_direct` on the connection itself: `run` goes through `Acquire`, whose future is
+    // not `Send`, and the store must open inside spawned tasks.
+    Migrator::new(Embedded).await?.run_direct(conn).await?;
     Ok(())
 }
 

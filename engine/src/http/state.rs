@@ -1,0 +1,92 @@
+//! What the handlers share: the plugin registry and the admin token, filled in once start-up
+//! has opened them.
+//!
+//! The server answers `/healthz` from its first instant, while the store and the plugins are
+//! still loading (compiling the bundled plugins takes a moment on a first start); until then
+//! `/readyz` and the API answer `503 not_ready`.
+
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
+
+use super::auth::AdminToken;
+use super::error::ApiError;
+use crate::plugins::Registry;
+
+/// The state every handler gets. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    registry: OnceLock<Arc<Registry>>,
+    admin_token: OnceLock<AdminToken>,
+    max_upload_bytes: usize,
+    started_at: SystemTime,
+}
+
+impl AppState {
+    /// A state that is not ready yet; uploads are capped at `max_upload_bytes`.
+    pub fn new(max_upload_bytes: usize) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                registry: OnceLock::new(),
+                admin_token: OnceLock::new(),
+                max_upload_bytes,
+                started_at: SystemTime::now(),
+            }),
+        }
+    }
+
+    /// A state that is ready at once: for tests and tools that build everything first.
+    pub fn ready(
+        max_upload_bytes: usize,
+        registry: Arc<Registry>,
+        admin_token: AdminToken,
+    ) -> Self {
+        let state = Self::new(max_upload_bytes);
+        state.set_admin_token(admin_token);
+        state.set_registry(registry);
+        state
+    }
+
+    /// Records the admin token. Only the first call counts.
+    pub fn set_admin_token(&self, token: AdminToken) {
+        let _ = self.inner.admin_token.set(token);
+    }
+
+    /// Records the registry. Only the first call counts.
+    pub fn set_registry(&self, registry: Arc<Registry>) {
+        let _ = self.inner.registry.set(registry);
+    }
+
+    /// Whether everything the API needs is loaded.
+    pub fn is_ready(&self) -> bool {
+        self.inner.registry.get().is_some() && self.inner.admin_token.get().is_some()
+    }
+
+    /// The registry, or `503 not_ready` while it loads.
+    pub fn registry(&self) -> Result<&Arc<Registry>, ApiError> {
+        self.inner.registry.get().ok_or_else(ApiError::not_ready)
+    }
+
+    /// The registry if it is loaded (metrics show what they can while starting).
+    pub fn registry_if_ready(&self) -> Option<&Arc<Registry>> {
+        self.inner.registry.get()
+    }
+
+    /// The admin token, or `503 not_ready` while the store opens.
+    pub fn admin_token(&self) -> Result<&AdminToken, ApiError> {
+        self.inner.admin_token.get().ok_or_else(ApiError::not_ready)
+    }
+
+    /// The largest plugin upload accepted, in bytes.
+    pub fn max_upload_bytes(&self) -> usize {
+        self.inner.max_upload_bytes
+    }
+
+    /// When this server started.
+    pub fn started_at(&self) -> SystemTime {
+        self.inner.started_at
+    }
+}
