@@ -20,20 +20,30 @@ use switchboard_tests::host::{TestHost, guest_wasm, random_input};
 fn routing_pass(c: &mut Criterion) {
     let rt = runtime();
     let host = rt.block_on(TestHost::start());
-    let plugin = host.registry.active("least-busy").expect("bundled least-busy");
+    let plugin = host
+        .registry
+        .active("least-busy")
+        .expect("bundled least-busy");
     let limits = host.registry.limits().strategy;
     let input = skilled_input();
     let native = switchboard_strategies::least_busy::route;
     assert_eq!(
-        rt.block_on(strategy::route(&host.runtime, &plugin, limits, "", &input)).expect("wasm"),
+        rt.block_on(strategy::route(&host.runtime, &plugin, limits, "", &input))
+            .expect("wasm"),
         native("", &input).expect("native"),
         "wasm and native must agree before they are compared"
     );
     let mut group = c.benchmark_group("routing_pass");
     group.bench_function("least-busy 100x500 wasm", |b| {
-        b.to_async(&rt).iter(|| async { strategy::route(&host.runtime, &plugin, limits, "", &input).await.expect("routes") })
+        b.to_async(&rt).iter(|| async {
+            strategy::route(&host.runtime, &plugin, limits, "", &input)
+                .await
+                .expect("routes")
+        })
     });
-    group.bench_function("least-busy 100x500 native", |b| b.iter(|| native("", &input).expect("routes")));
+    group.bench_function("least-busy 100x500 native", |b| {
+        b.iter(|| native("", &input).expect("routes"))
+    });
     group.finish();
 }
 
@@ -45,10 +55,18 @@ fn instantiate_and_call(c: &mut Criterion) {
     let input = RouteInput::default();
     let mut group = c.benchmark_group("instantiate_and_call");
     group.bench_function("probe fresh instance", |b| {
-        b.to_async(&rt).iter(|| async { strategy::route_fresh(&host.runtime, &plugin, limits, "", &input).await.expect("calls") })
+        b.to_async(&rt).iter(|| async {
+            strategy::route_fresh(&host.runtime, &plugin, limits, "", &input)
+                .await
+                .expect("calls")
+        })
     });
     group.bench_function("probe warm instance", |b| {
-        b.to_async(&rt).iter(|| async { strategy::route(&host.runtime, &plugin, limits, "", &input).await.expect("calls") })
+        b.to_async(&rt).iter(|| async {
+            strategy::route(&host.runtime, &plugin, limits, "", &input)
+                .await
+                .expect("calls")
+        })
     });
     group.finish();
 }
@@ -57,19 +75,34 @@ fn load(c: &mut Criterion) {
     let rt = runtime();
     let dir = tempfile::tempdir().expect("temp dir");
     let cached = Arc::new(
-        Runtime::new(RuntimeConfig { cache_dir: Some(dir.path().to_path_buf()), ..RuntimeConfig::default() }).expect("runtime"),
+        Runtime::new(RuntimeConfig {
+            cache_dir: Some(dir.path().to_path_buf()),
+            ..RuntimeConfig::default()
+        })
+        .expect("runtime"),
     );
     let uncached = Arc::new(Runtime::new(RuntimeConfig::default()).expect("runtime"));
     let wasm: Arc<[u8]> = Arc::from(guest_wasm("strategy-least-busy"));
     let sha = sha256_hex(&wasm);
-    rt.block_on(cached.compile(wasm.clone(), sha.clone())).expect("first compile fills the cache");
+    rt.block_on(cached.compile(wasm.clone(), sha.clone()))
+        .expect("first compile fills the cache");
     let mut group = c.benchmark_group("load");
     group.bench_function("least-busy cached artifact", |b| {
-        b.to_async(&rt).iter(|| async { cached.compile(wasm.clone(), sha.clone()).await.expect("loads") })
+        b.to_async(&rt).iter(|| async {
+            cached
+                .compile(wasm.clone(), sha.clone())
+                .await
+                .expect("loads")
+        })
     });
     group.sample_size(10);
     group.bench_function("least-busy compile (baseline)", |b| {
-        b.to_async(&rt).iter(|| async { uncached.compile(wasm.clone(), sha.clone()).await.expect("compiles") })
+        b.to_async(&rt).iter(|| async {
+            uncached
+                .compile(wasm.clone(), sha.clone())
+                .await
+                .expect("compiles")
+        })
     });
     group.finish();
 }
@@ -80,7 +113,11 @@ fn skilled_input() -> RouteInput {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio")
 }
 
 criterion_group!(benches, routing_pass, instantiate_and_call, load);

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use switchboard::plugins::bundled::{BUNDLED, guest_wasm_path};
 use switchboard::plugins::component::{self, Source};
 use switchboard::plugins::registry::sha256_hex;
-use switchboard::plugins::{LoadedPlugin, PluginError, Registry, RegistryLimits, Runtime, RuntimeConfig};
+use switchboard::plugins::{
+    LoadedPlugin, PluginError, Registry, RegistryLimits, Runtime, RuntimeConfig,
+};
 use switchboard::store::{self, Store};
 use switchboard_strategies::{Agent, PreviousAgent, RouteInput, Waiting};
 use tempfile::TempDir;
@@ -23,7 +25,11 @@ pub struct TestHost {
 impl TestHost {
     /// A host with the bundled plugins and default limits.
     pub async fn start() -> Self {
-        Self::start_in(tempfile::tempdir().expect("temp dir"), RegistryLimits::default()).await
+        Self::start_in(
+            tempfile::tempdir().expect("temp dir"),
+            RegistryLimits::default(),
+        )
+        .await
     }
 
     /// A host with the given limits.
@@ -34,8 +40,15 @@ impl TestHost {
     async fn start_in(dir: TempDir, limits: RegistryLimits) -> Self {
         let runtime = Arc::new(runtime());
         let store = store::open(dir.path()).await.expect("store opens");
-        let registry = Registry::open(runtime.clone(), store.clone(), BUNDLED, limits).await.expect("registry opens");
-        Self { runtime, store, registry, dir }
+        let registry = Registry::open(runtime.clone(), store.clone(), BUNDLED, limits)
+            .await
+            .expect("registry opens");
+        Self {
+            runtime,
+            store,
+            registry,
+            dir,
+        }
     }
 
     /// Stops and starts again on the same data dir, as after a restart of the engine.
@@ -57,8 +70,11 @@ impl TestHost {
 /// A runtime sharing one artifact cache across every test of the run: compiling each plugin
 /// once per run instead of once per test.
 pub fn runtime() -> Runtime {
-    Runtime::new(RuntimeConfig { cache_dir: Some(shared_cache_dir()), ..RuntimeConfig::default() })
-        .expect("runtime starts")
+    Runtime::new(RuntimeConfig {
+        cache_dir: Some(shared_cache_dir()),
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime starts")
 }
 
 fn shared_cache_dir() -> PathBuf {
@@ -95,14 +111,27 @@ pub fn random_input(seed: u64, waiting: usize, agents: usize) -> RouteInput {
             id: 1 + i,
             waited_ms: rng.below(300_000),
             priority: (rng.below(10) == 0) as i32,
-            required_skills: 1 << rng.below(8) | if rng.below(3) == 0 { 1 << rng.below(8) } else { 0 },
+            required_skills: 1 << rng.below(8)
+                | if rng.below(3) == 0 {
+                    1 << rng.below(8)
+                } else {
+                    0
+                },
             previous: (rng.below(5) == 0 && !agents.is_empty()).then(|| PreviousAgent {
                 agent: agents[rng.below(agents.len() as u64) as usize].id,
                 at_ms: now_ms - rng.below(172_800_000),
             }),
         })
         .collect();
-    RouteInput { now_ms, seed, campaign: 1, waiting, agents, exclusions: Vec::new(), attributes: Vec::new() }
+    RouteInput {
+        now_ms,
+        seed,
+        campaign: 1,
+        waiting,
+        agents,
+        exclusions: Vec::new(),
+        attributes: Vec::new(),
+    }
 }
 
 /// splitmix64: enough randomness for test inputs, identical everywhere.

@@ -5,13 +5,23 @@ use switchboard::plugins::strategy;
 use switchboard::routing::{DecidedBy, route_pass};
 use switchboard_tests::host::{TestHost, random_input};
 
-const NAMES: [&str; 6] = ["round-robin", "longest-idle", "least-busy", "weighted-random", "skills", "sticky"];
+const NAMES: [&str; 6] = [
+    "round-robin",
+    "longest-idle",
+    "least-busy",
+    "weighted-random",
+    "skills",
+    "sticky",
+];
 
 #[tokio::test]
 async fn every_bundled_strategy_is_active_on_a_fresh_start() {
     let host = TestHost::start().await;
     for name in NAMES {
-        let view = host.registry.get(name).unwrap_or_else(|| panic!("{name} is listed"));
+        let view = host
+            .registry
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is listed"));
         assert!(view.active_version.is_some(), "{name} is active");
         assert!(!view.versions.is_empty());
     }
@@ -25,9 +35,15 @@ async fn wasm_and_native_give_the_same_assignments() {
         let plugin = host.registry.active(name).expect("active");
         let native = switchboard_strategies::by_name(name).expect("native twin");
         for seed in 0..25 {
-            let input = random_input(seed, 1 + (seed as usize * 7) % 40, 1 + (seed as usize * 13) % 60);
+            let input = random_input(
+                seed,
+                1 + (seed as usize * 7) % 40,
+                1 + (seed as usize * 13) % 60,
+            );
             let config = plugin.schema.default_config().to_string();
-            let wasm = strategy::route(&host.runtime, &plugin, limits, &config, &input).await.expect("wasm answers");
+            let wasm = strategy::route(&host.runtime, &plugin, limits, &config, &input)
+                .await
+                .expect("wasm answers");
             let expected = (native.route)(&config, &input).expect("native answers");
             assert_eq!(wasm, expected, "{name} differs from native for seed {seed}");
             switchboard::routing::validate(&input, &wasm).expect("valid");
@@ -52,8 +68,17 @@ async fn the_same_input_gives_the_same_answer() {
 #[tokio::test]
 async fn a_config_is_checked_against_the_plugins_schema() {
     let host = TestHost::start().await;
-    host.registry.validate_config("skills", r#"{"relax_after_seconds": 30}"#).expect("valid");
-    let error = host.registry.validate_config("skills", r#"{"relax_after_seconds": "soon"}"#).expect_err("bad type");
+    host.registry
+        .validate_config("skills", r#"{"relax_after_seconds": 30}"#)
+        .expect("valid");
+    let error = host
+        .registry
+        .validate_config("skills", r#"{"relax_after_seconds": "soon"}"#)
+        .expect_err("bad type");
     assert_eq!(error.code(), "plugin_bad_config");
-    assert!(host.registry.validate_config("skills", r#"{"unknown": 1}"#).is_err());
+    assert!(
+        host.registry
+            .validate_config("skills", r#"{"unknown": 1}"#)
+            .is_err()
+    );
 }

@@ -25,12 +25,20 @@ impl ArtifactCache {
     pub fn new(dir: Option<PathBuf>, engine: &Engine) -> Self {
         let mut hasher = DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
-        Self { dir, engine_key: format!("{:016x}", hasher.finish()) }
+        Self {
+            dir,
+            engine_key: format!("{:016x}", hasher.finish()),
+        }
     }
 
     /// Loads the cached artifact of `wasm`, or compiles it and caches the result. Blocking:
     /// call it from a blocking thread.
-    pub fn load_or_compile(&self, engine: &Engine, wasm: &[u8], sha256: &str) -> Result<Component, PluginError> {
+    pub fn load_or_compile(
+        &self,
+        engine: &Engine,
+        wasm: &[u8],
+        sha256: &str,
+    ) -> Result<Component, PluginError> {
         let Some(path) = self.path(sha256) else {
             return compile(engine, wasm);
         };
@@ -38,7 +46,9 @@ impl ArtifactCache {
             match load(engine, &path) {
                 Ok(component) => return Ok(component),
                 // A stale or damaged artifact is not fatal: compile again and replace it.
-                Err(error) => tracing::warn!(path = %path.display(), %error, "discarding cached plugin artifact"),
+                Err(error) => {
+                    tracing::warn!(path = %path.display(), %error, "discarding cached plugin artifact")
+                }
             }
         }
         let component = compile(engine, wasm)?;

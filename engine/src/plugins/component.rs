@@ -9,6 +9,7 @@ use serde::Serialize;
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+use super::PluginError;
 use super::bindings;
 use super::kind::{PluginInfo, PluginKind};
 use super::runtime::Runtime;
@@ -16,7 +17,6 @@ use super::sandbox::{CallEnv, CallLimits, HostState, PluginLabel};
 use super::schema::ConfigSchema;
 use super::session::{self, Session};
 use super::strategy::WarmPool;
-use super::PluginError;
 
 /// The interface every world exports, in the contract version this engine serves.
 const METADATA_EXPORT: &str = "switchboard:types/metadata@0.1.0";
@@ -35,7 +35,10 @@ const ALLOWED_IMPORTS: &[&str] = &[
 ];
 
 /// Limits for `describe()`: it must be cheap.
-const DESCRIBE_LIMITS: CallLimits = CallLimits { deadline: Duration::from_millis(200), memory_cap: 16 << 20 };
+const DESCRIBE_LIMITS: CallLimits = CallLimits {
+    deadline: Duration::from_millis(200),
+    memory_cap: 16 << 20,
+};
 
 /// Where a version came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -108,7 +111,10 @@ pub struct LoadedPlugin {
 
 impl LoadedPlugin {
     pub fn label(&self) -> PluginLabel {
-        PluginLabel { name: self.info.name.clone(), version: self.info.version.clone() }
+        PluginLabel {
+            name: self.info.name.clone(),
+            version: self.info.version.clone(),
+        }
     }
 }
 
@@ -123,10 +129,18 @@ pub struct Inspection {
 /// Finds the world a component exports and checks its imports.
 pub fn inspect(engine: &Engine, component: &Component) -> Result<Inspection, PluginError> {
     let ty = component.component_type();
-    let exports: Vec<String> = ty.exports(engine).map(|(name, _)| name.to_string()).collect();
-    let imports: Vec<String> = ty.imports(engine).map(|(name, _)| name.to_string()).collect();
-    let kinds: Vec<PluginKind> =
-        PluginKind::ALL.into_iter().filter(|k| exports.iter().any(|e| e == k.export_name())).collect();
+    let exports: Vec<String> = ty
+        .exports(engine)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let imports: Vec<String> = ty
+        .imports(engine)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let kinds: Vec<PluginKind> = PluginKind::ALL
+        .into_iter()
+        .filter(|k| exports.iter().any(|e| e == k.export_name()))
+        .collect();
     let kind = match kinds.as_slice() {
         [kind] if exports.iter().any(|e| e == METADATA_EXPORT) => *kind,
         [] | [_] => {
@@ -136,14 +150,25 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<Inspection, Plu
                 PluginKind::ALL.map(PluginKind::export_name).join(", ")
             )));
         }
-        _ => return Err(PluginError::IncompatibleWorld("exports more than one plugin world".into())),
+        _ => {
+            return Err(PluginError::IncompatibleWorld(
+                "exports more than one plugin world".into(),
+            ));
+        }
     };
-    let forbidden: Vec<&str> =
-        imports.iter().map(String::as_str).filter(|i| !ALLOWED_IMPORTS.iter().any(|a| i.starts_with(a))).collect();
+    let forbidden: Vec<&str> = imports
+        .iter()
+        .map(String::as_str)
+        .filter(|i| !ALLOWED_IMPORTS.iter().any(|a| i.starts_with(a)))
+        .collect();
     if !forbidden.is_empty() {
         return Err(PluginError::ForbiddenImport(forbidden.join(", ")));
     }
-    Ok(Inspection { kind, exports, imports })
+    Ok(Inspection {
+        kind,
+        exports,
+        imports,
+    })
 }
 
 /// Compiles (through the cache), inspects, pre-instantiates and describes `wasm`.
@@ -158,9 +183,13 @@ pub async fn load(
     let inspection = inspect(runtime.engine(), &component)?;
     let pre = session::pre_instantiate(runtime, &component)?;
     let world = match inspection.kind {
-        PluginKind::Strategy => World::Strategy(WarmPool::new(new_pre(bindings::strategy::StrategyPre::new(pre))?)),
+        PluginKind::Strategy => World::Strategy(WarmPool::new(new_pre(
+            bindings::strategy::StrategyPre::new(pre),
+        )?)),
         PluginKind::Bot => World::Bot(new_pre(bindings::bot::BotPre::new(pre))?),
-        PluginKind::Provider => World::Provider(new_pre(bindings::provider::ProviderPre::new(pre))?),
+        PluginKind::Provider => {
+            World::Provider(new_pre(bindings::provider::ProviderPre::new(pre))?)
+        }
     };
     let info = describe(runtime, &world).await?;
     check_info(&info, inspection.kind)?;
@@ -187,12 +216,19 @@ async fn describe(runtime: &Runtime, world: &World) -> Result<PluginInfo, Plugin
     macro_rules! describe_in {
         ($pre:expr) => {{
             let _permit = runtime.permit().await?;
-            let label = PluginLabel { name: "(installing)".into(), version: String::new() };
+            let label = PluginLabel {
+                name: "(installing)".into(),
+                version: String::new(),
+            };
             let env = CallEnv { now_ms: 0, seed: 0 };
             let mut session = Session::open(runtime, $pre, label, DESCRIBE_LIMITS, env).await?;
             session.arm(DESCRIBE_LIMITS, env);
-            let Session { store, bindings, .. } = &mut session;
-            let call = bindings.switchboard_types_metadata().call_describe(&mut *store);
+            let Session {
+                store, bindings, ..
+            } = &mut session;
+            let call = bindings
+                .switchboard_types_metadata()
+                .call_describe(&mut *store);
             let outcome = session::guarded(DESCRIBE_LIMITS, call).await;
             session::finish(store, DESCRIBE_LIMITS, outcome)?
         }};
@@ -214,7 +250,10 @@ async fn describe(runtime: &Runtime, world: &World) -> Result<PluginInfo, Plugin
 /// Checks what `describe()` said against what the component is.
 fn check_info(info: &PluginInfo, exported: PluginKind) -> Result<(), PluginError> {
     let name_ok = (1..=64).contains(&info.name.len())
-        && info.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && info
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !info.name.starts_with('-');
     if !name_ok {
         return Err(PluginError::BadDescription(format!(
@@ -223,7 +262,10 @@ fn check_info(info: &PluginInfo, exported: PluginKind) -> Result<(), PluginError
         )));
     }
     if !is_semver(&info.version) {
-        return Err(PluginError::BadDescription(format!("version {:?} is not MAJOR.MINOR.PATCH", info.version)));
+        return Err(PluginError::BadDescription(format!(
+            "version {:?} is not MAJOR.MINOR.PATCH",
+            info.version
+        )));
     }
     if info.kind != exported {
         return Err(PluginError::BadDescription(format!(
@@ -241,9 +283,15 @@ fn is_semver(version: &str) -> bool {
         return false;
     }
     let core = version.split(['-', '+']).next().unwrap_or("");
-    let suffix_ok = version.bytes().all(|b| b.is_ascii_alphanumeric() || b"-+.".contains(&b));
+    let suffix_ok = version
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-+.".contains(&b));
     let parts: Vec<&str> = core.split('.').collect();
-    suffix_ok && parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    suffix_ok
+        && parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -46,7 +46,11 @@ pub enum PluginError {
     Conflict(String),
     /// The plugin is of another kind than the caller needs.
     #[error("plugin {name} is a {actual}, not a {expected}")]
-    WrongKind { name: String, expected: &'static str, actual: &'static str },
+    WrongKind {
+        name: String,
+        expected: &'static str,
+        actual: &'static str,
+    },
     /// Too many plugin calls at once; the call was not started.
     #[error("plugin host is at its concurrency limit")]
     Busy,

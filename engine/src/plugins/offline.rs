@@ -81,7 +81,14 @@ pub async fn route(
     let plugin = load(runtime, wasm).await?;
     plugin.schema.validate(config)?;
     let started = Instant::now();
-    let assignments = strategy::route(runtime, &plugin, RegistryLimits::default().strategy, config, input).await?;
+    let assignments = strategy::route(
+        runtime,
+        &plugin,
+        RegistryLimits::default().strategy,
+        config,
+        input,
+    )
+    .await?;
     let elapsed_us = started.elapsed().as_micros() as u64;
     let rejected = validate(input, &assignments).err();
     Ok(RouteReport {
@@ -109,7 +116,12 @@ async fn bundled_by_name(runtime: &Arc<Runtime>, name: &str) -> Result<Vec<u8>, 
             return Ok(plugin.wasm.to_vec());
         }
     }
-    let names: Vec<String> =
-        BUNDLED.iter().map(|p| p.file.trim_start_matches("strategy_").replace('_', "-")).collect();
-    Err(PluginError::NotFound(format!("no bundled strategy named {name} (bundled: {})", names.join(", "))))
+    let names: Vec<String> = BUNDLED
+        .iter()
+        .map(|p| p.file.trim_start_matches("strategy_").replace('_', "-"))
+        .collect();
+    Err(PluginError::NotFound(format!(
+        "no bundled strategy named {name} (bundled: {})",
+        names.join(", ")
+    )))
 }

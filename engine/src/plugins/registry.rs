@@ -13,13 +13,13 @@ use arc_swap::ArcSwap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::PluginError;
 use super::bundled::BundledPlugin;
 use super::component::{self, LoadedPlugin, Source};
 use super::kind::PluginKind;
 use super::runtime::Runtime;
 use super::sandbox::CallLimits;
 use super::smoke;
-use super::PluginError;
 use crate::clock;
 use crate::store::{ActivePlugin, NewPluginVersion, PluginVersionRow, Store};
 
@@ -36,9 +36,18 @@ impl Default for RegistryLimits {
     fn default() -> Self {
         Self {
             max_upload_bytes: 16 << 20,
-            strategy: CallLimits { deadline: Duration::from_millis(50), memory_cap: 32 << 20 },
-            bot: CallLimits { deadline: Duration::from_millis(200), memory_cap: 32 << 20 },
-            provider: CallLimits { deadline: Duration::from_millis(500), memory_cap: 64 << 20 },
+            strategy: CallLimits {
+                deadline: Duration::from_millis(50),
+                memory_cap: 32 << 20,
+            },
+            bot: CallLimits {
+                deadline: Duration::from_millis(200),
+                memory_cap: 32 << 20,
+            },
+            provider: CallLimits {
+                deadline: Duration::from_millis(500),
+                memory_cap: 64 << 20,
+            },
         }
     }
 }
@@ -141,9 +150,16 @@ impl Registry {
         };
         let mut defaults = BTreeMap::new();
         for plugin in bundled {
-            let loaded = component::load(&registry.runtime, Arc::from(plugin.wasm), sha256_hex(plugin.wasm), Source::Bundled)
-                .await
-                .map_err(|e| PluginError::Host(format!("bundled plugin {} does not load: {e}", plugin.file)))?;
+            let loaded = component::load(
+                &registry.runtime,
+                Arc::from(plugin.wasm),
+                sha256_hex(plugin.wasm),
+                Source::Bundled,
+            )
+            .await
+            .map_err(|e| {
+                PluginError::Host(format!("bundled plugin {} does not load: {e}", plugin.file))
+            })?;
             let loaded = Arc::new(loaded);
             registry.remember(&loaded, None);
             defaults.insert(loaded.info.name.clone(), loaded);
@@ -153,7 +169,16 @@ impl Registry {
         }
         let mut active: BTreeMap<String, Arc<Active>> = defaults
             .into_iter()
-            .map(|(name, plugin)| (name, Arc::new(Active { plugin, previous: None, activated_at_ms: None })))
+            .map(|(name, plugin)| {
+                (
+                    name,
+                    Arc::new(Active {
+                        plugin,
+                        previous: None,
+                        activated_at_ms: None,
+                    }),
+                )
+            })
             .collect();
         for row in registry.store.active_plugins().await? {
             match registry.loaded(&row.name, &row.version).await {
@@ -185,7 +210,11 @@ impl Registry {
 
     /// Checks `config` against the active version's schema, as a campaign or connector binding
     /// the plugin must; returns the parsed config.
-    pub fn validate_config(&self, name: &str, config: &str) -> Result<serde_json::Value, PluginError> {
+    pub fn validate_config(
+        &self,
+        name: &str,
+        config: &str,
+    ) -> Result<serde_json::Value, PluginError> {
         let plugin = self.active(name).ok_or_else(|| not_found(name))?;
         plugin.schema.validate(config)
     }
@@ -193,11 +222,22 @@ impl Registry {
     /// Validates, persists and (if asked) activates an uploaded component.
     pub async fn install(&self, wasm: Vec<u8>, activate: bool) -> Result<VersionView, PluginError> {
         if wasm.len() > self.limits.max_upload_bytes {
-            return Err(PluginError::TooLarge { size: wasm.len(), limit: self.limits.max_upload_bytes });
+            return Err(PluginError::TooLarge {
+                size: wasm.len(),
+                limit: self.limits.max_upload_bytes,
+            });
         }
         let sha256 = sha256_hex(&wasm);
         let wasm: Arc<[u8]> = Arc::from(wasm);
-        let plugin = Arc::new(component::load(&self.runtime, wasm.clone(), sha256.clone(), Source::Installed).await?);
+        let plugin = Arc::new(
+            component::load(
+                &self.runtime,
+                wasm.clone(),
+                sha256.clone(),
+                Source::Installed,
+            )
+            .await?,
+        );
         if plugin.info.kind == PluginKind::Strategy {
             smoke::check_strategy(&self.runtime, &plugin, self.limits.strategy).await?;
         }
@@ -223,14 +263,16 @@ impl Registry {
         if activate {
             self.switch_to(&info.name, &info.version).await?;
         }
-        self.version_view(&info.name, &info.version).ok_or_else(|| not_found(&info.name))
+        self.version_view(&info.name, &info.version)
+            .ok_or_else(|| not_found(&info.name))
     }
 
     /// Makes `version` the active version of `name`.
     pub async fn activate(&self, name: &str, version: &str) -> Result<VersionView, PluginError> {
         let _guard = self.changes.lock().await;
         self.switch_to(name, version).await?;
-        self.version_view(name, version).ok_or_else(|| not_found(name))
+        self.version_view(name, version)
+            .ok_or_else(|| not_found(name))
     }
 
     /// Goes back to the version active before the current one (a second rollback goes forward).
@@ -238,21 +280,29 @@ impl Registry {
         let _guard = self.changes.lock().await;
         let current = self.active.load().get(name).cloned().ok_or_else(|| {
             if self.lock_known().contains_key(name) {
-                PluginError::Conflict(format!("plugin {name} has no active version to roll back from"))
+                PluginError::Conflict(format!(
+                    "plugin {name} has no active version to roll back from"
+                ))
             } else {
                 not_found(name)
             }
         })?;
-        let previous = current
-            .previous
-            .clone()
-            .ok_or_else(|| PluginError::Conflict(format!("plugin {name} has no previous version to roll back to")))?;
+        let previous = current.previous.clone().ok_or_else(|| {
+            PluginError::Conflict(format!(
+                "plugin {name} has no previous version to roll back to"
+            ))
+        })?;
         // Load before touching the store, so a version that no longer loads changes nothing.
         let plugin = self.loaded(name, &previous).await?;
-        let row = self.store.rollback_plugin(name, clock::now_ms()).await.map_err(conflict_or_store)?;
+        let row = self
+            .store
+            .rollback_plugin(name, clock::now_ms())
+            .await
+            .map_err(conflict_or_store)?;
         self.publish(name, Arc::new(active_from_row(plugin, &row)), &current);
         tracing::info!(plugin = %name, version = %row.version, from = %current.plugin.info.version, "plugin rolled back");
-        self.version_view(name, &row.version).ok_or_else(|| not_found(name))
+        self.version_view(name, &row.version)
+            .ok_or_else(|| not_found(name))
     }
 
     /// Every plugin, by name.
@@ -270,7 +320,14 @@ impl Registry {
         let active_version = active.as_ref().map(|a| a.plugin.info.version.clone());
         let views: Vec<VersionView> = versions
             .iter()
-            .map(|(version, k)| view_of(name, version, k, active_version.as_deref() == Some(version.as_str())))
+            .map(|(version, k)| {
+                view_of(
+                    name,
+                    version,
+                    k,
+                    active_version.as_deref() == Some(version.as_str()),
+                )
+            })
             .collect();
         Some(PluginView {
             name: name.to_string(),
@@ -280,7 +337,10 @@ impl Registry {
             fallbacks: active.as_ref().map_or(0, |a| a.plugin.stats.fallbacks()),
             sha256: active.as_ref().map(|a| a.plugin.sha256.clone()),
             previous_version: active.as_ref().and_then(|a| a.previous.clone()),
-            activated_at: active.as_ref().and_then(|a| a.activated_at_ms).map(clock::rfc3339),
+            activated_at: active
+                .as_ref()
+                .and_then(|a| a.activated_at_ms)
+                .map(clock::rfc3339),
             active_version,
             versions: views,
         })
@@ -302,7 +362,11 @@ impl Registry {
                     .map_err(conflict_or_store)?;
             }
         }
-        let row = self.store.activate_plugin_version(name, version, clock::now_ms()).await.map_err(conflict_or_store)?;
+        let row = self
+            .store
+            .activate_plugin_version(name, version, clock::now_ms())
+            .await
+            .map_err(conflict_or_store)?;
         let next = Arc::new(active_from_row(plugin, &row));
         match &current {
             Some(current) => self.publish(name, next, current),
@@ -331,21 +395,34 @@ impl Registry {
     async fn loaded(&self, name: &str, version: &str) -> Result<Arc<LoadedPlugin>, PluginError> {
         let sha256 = {
             let known = self.lock_known();
-            let entry = known.get(name).and_then(|v| v.get(version)).ok_or_else(|| not_found_version(name, version))?;
+            let entry = known
+                .get(name)
+                .and_then(|v| v.get(version))
+                .ok_or_else(|| not_found_version(name, version))?;
             if let Some(loaded) = &entry.loaded {
                 return Ok(loaded.clone());
             }
             entry.sha256.clone()
         };
-        let wasm = self.store.plugin_wasm(name, version).await?.ok_or_else(|| not_found_version(name, version))?;
-        let plugin = Arc::new(component::load(&self.runtime, Arc::from(wasm), sha256, Source::Installed).await?);
+        let wasm = self
+            .store
+            .plugin_wasm(name, version)
+            .await?
+            .ok_or_else(|| not_found_version(name, version))?;
+        let plugin = Arc::new(
+            component::load(&self.runtime, Arc::from(wasm), sha256, Source::Installed).await?,
+        );
         if plugin.info.name != name || plugin.info.version != version {
             return Err(PluginError::BadDescription(format!(
                 "stored as {name} {version} but describes itself as {} {}",
                 plugin.info.name, plugin.info.version
             )));
         }
-        if let Some(entry) = self.lock_known().get_mut(name).and_then(|v| v.get_mut(version)) {
+        if let Some(entry) = self
+            .lock_known()
+            .get_mut(name)
+            .and_then(|v| v.get_mut(version))
+        {
             entry.loaded = Some(plugin.clone());
         }
         Ok(plugin)
@@ -355,7 +432,9 @@ impl Registry {
     /// a bundled version number with other bytes.
     fn check_fits(&self, plugin: &LoadedPlugin) -> Result<(), PluginError> {
         let known = self.lock_known();
-        let Some(versions) = known.get(&plugin.info.name) else { return Ok(()) };
+        let Some(versions) = known.get(&plugin.info.name) else {
+            return Ok(());
+        };
         if let Some(existing) = versions.values().next() {
             if existing.kind != plugin.info.kind {
                 return Err(PluginError::Conflict(format!(
@@ -367,28 +446,33 @@ impl Registry {
             }
         }
         match versions.get(&plugin.info.version) {
-            Some(existing) if existing.sha256 != plugin.sha256 => Err(PluginError::Conflict(format!(
-                "{} {} is already installed with other bytes; publish a new version",
-                plugin.info.name, plugin.info.version
-            ))),
+            Some(existing) if existing.sha256 != plugin.sha256 => {
+                Err(PluginError::Conflict(format!(
+                    "{} {} is already installed with other bytes; publish a new version",
+                    plugin.info.name, plugin.info.version
+                )))
+            }
             _ => Ok(()),
         }
     }
 
     fn remember(&self, plugin: &Arc<LoadedPlugin>, installed_at_ms: Option<i64>) {
         let info = &plugin.info;
-        self.lock_known().entry(info.name.clone()).or_default().insert(
-            info.version.clone(),
-            Known {
-                source: plugin.source,
-                kind: info.kind,
-                sha256: plugin.sha256.clone(),
-                size: plugin.size,
-                description: info.description.clone(),
-                installed_at_ms,
-                loaded: Some(plugin.clone()),
-            },
-        );
+        self.lock_known()
+            .entry(info.name.clone())
+            .or_default()
+            .insert(
+                info.version.clone(),
+                Known {
+                    source: plugin.source,
+                    kind: info.kind,
+                    sha256: plugin.sha256.clone(),
+                    size: plugin.size,
+                    description: info.description.clone(),
+                    installed_at_ms,
+                    loaded: Some(plugin.clone()),
+                },
+            );
     }
 
     fn remember_row(&self, row: PluginVersionRow) {
@@ -411,10 +495,19 @@ impl Registry {
     }
 
     fn version_view(&self, name: &str, version: &str) -> Option<VersionView> {
-        let active = self.active.load().get(name).map(|a| a.plugin.info.version.clone());
+        let active = self
+            .active
+            .load()
+            .get(name)
+            .map(|a| a.plugin.info.version.clone());
         let known = self.lock_known();
         let entry = known.get(name)?.get(version)?;
-        Some(view_of(name, version, entry, active.as_deref() == Some(version)))
+        Some(view_of(
+            name,
+            version,
+            entry,
+            active.as_deref() == Some(version),
+        ))
     }
 
     fn lock_known(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, BTreeMap<String, Known>>> {
@@ -424,7 +517,11 @@ impl Registry {
 }
 
 fn active_from_row(plugin: Arc<LoadedPlugin>, row: &ActivePlugin) -> Active {
-    Active { plugin, previous: row.previous.clone(), activated_at_ms: Some(row.activated_at_ms) }
+    Active {
+        plugin,
+        previous: row.previous.clone(),
+        activated_at_ms: Some(row.activated_at_ms),
+    }
 }
 
 fn view_of(name: &str, version: &str, k: &Known, active: bool) -> VersionView {

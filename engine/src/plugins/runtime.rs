@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 use wasmtime::component::{Component, HasData, HasSelf, Linker, ResourceTable};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 use wasmtime_wasi::WasiView;
 use wasmtime_wasi::cli::WasiCliView;
 use wasmtime_wasi::clocks::WasiClocksView;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use super::PluginError;
 use super::artifact_cache::ArtifactCache;
@@ -34,7 +34,11 @@ pub struct RuntimeConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        Self { max_instances: 128, max_memory: 64 << 20, cache_dir: None }
+        Self {
+            max_instances: 128,
+            max_memory: 64 << 20,
+            cache_dir: None,
+        }
     }
 }
 
@@ -58,7 +62,14 @@ impl Runtime {
         let cache = ArtifactCache::new(config.cache_dir.clone(), &engine);
         // Keep a few pooling slots spare for installs and describes while routing is busy.
         let permits = Semaphore::new(config.max_instances.saturating_sub(4).max(1) as usize);
-        Ok(Self { engine, linker, cache, permits, max_memory: config.max_memory, ticker_stop })
+        Ok(Self {
+            engine,
+            linker,
+            cache,
+            permits,
+            max_memory: config.max_memory,
+            ticker_stop,
+        })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -75,11 +86,19 @@ impl Runtime {
     }
 
     /// Compiles `wasm` (or loads its cached artifact) off the async executor.
-    pub async fn compile(self: &Arc<Self>, wasm: Arc<[u8]>, sha256: String) -> Result<Component, PluginError> {
+    pub async fn compile(
+        self: &Arc<Self>,
+        wasm: Arc<[u8]>,
+        sha256: String,
+    ) -> Result<Component, PluginError> {
         let runtime = self.clone();
-        tokio::task::spawn_blocking(move || runtime.cache.load_or_compile(&runtime.engine, &wasm, &sha256))
-            .await
-            .map_err(|e| PluginError::Host(format!("compile task failed: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            runtime
+                .cache
+                .load_or_compile(&runtime.engine, &wasm, &sha256)
+        })
+        .await
+        .map_err(|e| PluginError::Host(format!("compile task failed: {e}")))?
     }
 
     /// Waits for a free instance slot; held for the duration of one call.
@@ -124,25 +143,77 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>, PluginError> {
     link(bindings::log::add_to_linker::<HostState, HasSelf<HostState>>(&mut l, |s| s))?;
     {
         use wasmtime_wasi_io::bindings::wasi::io::{error, poll, streams};
-        link(error::add_to_linker::<HostState, HasIo>(&mut l, |s| WasiView::ctx(s).table))?;
-        link(poll::add_to_linker::<HostState, HasIo>(&mut l, |s| WasiView::ctx(s).table))?;
-        link(streams::add_to_linker::<HostState, HasIo>(&mut l, |s| WasiView::ctx(s).table))?;
+        link(error::add_to_linker::<HostState, HasIo>(&mut l, |s| {
+            WasiView::ctx(s).table
+        }))?;
+        link(poll::add_to_linker::<HostState, HasIo>(&mut l, |s| {
+            WasiView::ctx(s).table
+        }))?;
+        link(streams::add_to_linker::<HostState, HasIo>(&mut l, |s| {
+            WasiView::ctx(s).table
+        }))?;
     }
-    link(clocks::wall_clock::add_to_linker::<HostState, WasiClocks>(&mut l, |s| WasiClocksView::clocks(s)))?;
-    link(clocks::monotonic_clock::add_to_linker::<HostState, WasiClocks>(&mut l, |s| WasiClocksView::clocks(s)))?;
-    link(random::random::add_to_linker::<HostState, WasiRandom>(&mut l, |s| WasiView::ctx(s).ctx.random()))?;
-    link(random::insecure::add_to_linker::<HostState, WasiRandom>(&mut l, |s| WasiView::ctx(s).ctx.random()))?;
-    link(random::insecure_seed::add_to_linker::<HostState, WasiRandom>(&mut l, |s| WasiView::ctx(s).ctx.random()))?;
-    link(cli::exit::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::environment::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::stdin::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::stdout::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::stderr::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::terminal_input::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::terminal_output::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::terminal_stdin::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::terminal_stdout::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
-    link(cli::terminal_stderr::add_to_linker::<HostState, WasiCli>(&mut l, |s| WasiCliView::cli(s)))?;
+    link(clocks::wall_clock::add_to_linker::<HostState, WasiClocks>(
+        &mut l,
+        |s| WasiClocksView::clocks(s),
+    ))?;
+    link(clocks::monotonic_clock::add_to_linker::<
+        HostState,
+        WasiClocks,
+    >(&mut l, |s| WasiClocksView::clocks(s)))?;
+    link(random::random::add_to_linker::<HostState, WasiRandom>(
+        &mut l,
+        |s| WasiView::ctx(s).ctx.random(),
+    ))?;
+    link(random::insecure::add_to_linker::<HostState, WasiRandom>(
+        &mut l,
+        |s| WasiView::ctx(s).ctx.random(),
+    ))?;
+    link(
+        random::insecure_seed::add_to_linker::<HostState, WasiRandom>(&mut l, |s| {
+            WasiView::ctx(s).ctx.random()
+        }),
+    )?;
+    link(cli::exit::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::environment::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::stdin::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::stdout::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::stderr::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::terminal_input::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::terminal_output::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::terminal_stdin::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::terminal_stdout::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
+    link(cli::terminal_stderr::add_to_linker::<HostState, WasiCli>(
+        &mut l,
+        |s| WasiCliView::cli(s),
+    ))?;
     Ok(l)
 }
 

@@ -8,7 +8,9 @@ use rand::rngs::StdRng;
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, Store, UpdateDeadline};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{
+    HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView,
+};
 
 use super::PluginError;
 use super::bindings::log;
@@ -60,7 +62,10 @@ impl HostState {
         Self {
             wasi: deterministic_wasi(env, &stderr),
             table: ResourceTable::new(),
-            memory: MemoryCap { cap: limits.memory_cap, exceeded: false },
+            memory: MemoryCap {
+                cap: limits.memory_cap,
+                exceeded: false,
+            },
             label,
             stderr,
             log_lines: 0,
@@ -72,14 +77,19 @@ impl HostState {
     fn reset(&mut self, limits: CallLimits, env: CallEnv) {
         self.stderr = MemoryOutputPipe::new(STDIO_CAPTURE);
         self.wasi = deterministic_wasi(env, &self.stderr);
-        self.memory = MemoryCap { cap: limits.memory_cap, exceeded: false };
+        self.memory = MemoryCap {
+            cap: limits.memory_cap,
+            exceeded: false,
+        };
         self.log_lines = 0;
         self.timed_out = false;
     }
 
     /// What the guest wrote to stdout/stderr during the call (a panic message, typically).
     pub fn captured_output(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.contents()).trim().to_string()
+        String::from_utf8_lossy(&self.stderr.contents())
+            .trim()
+            .to_string()
     }
 }
 
@@ -118,13 +128,19 @@ pub fn arm(store: &mut Store<HostState>, limits: CallLimits, env: CallEnv) {
 }
 
 /// Turns a wasmtime error from a call into a typed plugin error, using what the store saw.
-pub fn classify(store: &Store<HostState>, limits: CallLimits, error: wasmtime::Error) -> PluginError {
+pub fn classify(
+    store: &Store<HostState>,
+    limits: CallLimits,
+    error: wasmtime::Error,
+) -> PluginError {
     let state = store.data();
     if state.timed_out {
         return timeout(limits);
     }
     if state.memory.exceeded || error.is::<MemoryCapExceeded>() {
-        return PluginError::OutOfMemory { cap_bytes: limits.memory_cap };
+        return PluginError::OutOfMemory {
+            cap_bytes: limits.memory_cap,
+        };
     }
     let output = state.captured_output();
     if output.is_empty() {
@@ -136,7 +152,9 @@ pub fn classify(store: &Store<HostState>, limits: CallLimits, error: wasmtime::E
 
 /// The typed timeout for `limits`.
 pub fn timeout(limits: CallLimits) -> PluginError {
-    PluginError::Timeout { deadline_ms: limits.deadline.as_millis() as u64 }
+    PluginError::Timeout {
+        deadline_ms: limits.deadline.as_millis() as u64,
+    }
 }
 
 /// Caps linear memory growth and remembers that the cap was hit, so running out of memory is
@@ -151,7 +169,12 @@ struct MemoryCap {
 struct MemoryCapExceeded;
 
 impl ResourceLimiter for MemoryCap {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.cap {
             self.exceeded = true;
             return Err(wasmtime::Error::new(MemoryCapExceeded));
@@ -159,7 +182,12 @@ impl ResourceLimiter for MemoryCap {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         // Tables hold function references; a plugin that needs more than this is broken.
         Ok(desired <= 100_000)
     }
@@ -189,7 +217,10 @@ impl HostMonotonicClock for FrozenMonotonicClock {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 

@@ -20,9 +20,13 @@ impl ConfigSchema {
     pub fn compile(text: &str) -> Result<Self, PluginError> {
         let schema: Value = serde_json::from_str(text)
             .map_err(|e| PluginError::BadDescription(format!("config schema is not JSON: {e}")))?;
-        let validator = jsonschema::validator_for(&schema)
-            .map_err(|e| PluginError::BadDescription(format!("config schema is not a valid JSON Schema: {e}")))?;
-        Ok(Self { default: default_config(&schema), validator })
+        let validator = jsonschema::validator_for(&schema).map_err(|e| {
+            PluginError::BadDescription(format!("config schema is not a valid JSON Schema: {e}"))
+        })?;
+        Ok(Self {
+            default: default_config(&schema),
+            validator,
+        })
     }
 
     /// Checks a config (JSON text; empty means `{}`) and returns it parsed.
@@ -30,7 +34,8 @@ impl ConfigSchema {
         let value: Value = if config.trim().is_empty() {
             Value::Object(Map::new())
         } else {
-            serde_json::from_str(config).map_err(|e| PluginError::BadConfig(format!("config is not JSON: {e}")))?
+            serde_json::from_str(config)
+                .map_err(|e| PluginError::BadConfig(format!("config is not JSON: {e}")))?
         };
         let errors: Vec<String> = self
             .validator
@@ -83,23 +88,45 @@ mod tests {
     #[test]
     fn default_config_collects_property_defaults() {
         let schema = ConfigSchema::compile(SCHEMA).expect("schema");
-        assert_eq!(schema.default_config(), &serde_json::json!({"relax_after_seconds": 60, "order": "least-busy"}));
-        schema.validate(&schema.default_config().to_string()).expect("default config is valid");
+        assert_eq!(
+            schema.default_config(),
+            &serde_json::json!({"relax_after_seconds": 60, "order": "least-busy"})
+        );
+        schema
+            .validate(&schema.default_config().to_string())
+            .expect("default config is valid");
     }
 
     #[test]
     fn config_violating_the_schema_is_rejected_with_the_path() {
         let schema = ConfigSchema::compile(SCHEMA).expect("schema");
-        let error = schema.validate(r#"{"relax_after_seconds": -1}"#).expect_err("negative");
-        assert!(matches!(&error, PluginError::BadConfig(m) if m.contains("relax_after_seconds")), "{error}");
-        assert!(matches!(schema.validate(r#"{"colour": 1}"#), Err(PluginError::BadConfig(_))));
-        assert!(matches!(schema.validate("{not json"), Err(PluginError::BadConfig(_))));
+        let error = schema
+            .validate(r#"{"relax_after_seconds": -1}"#)
+            .expect_err("negative");
+        assert!(
+            matches!(&error, PluginError::BadConfig(m) if m.contains("relax_after_seconds")),
+            "{error}"
+        );
+        assert!(matches!(
+            schema.validate(r#"{"colour": 1}"#),
+            Err(PluginError::BadConfig(_))
+        ));
+        assert!(matches!(
+            schema.validate("{not json"),
+            Err(PluginError::BadConfig(_))
+        ));
         assert!(schema.validate("").is_ok(), "empty config means {{}}");
     }
 
     #[test]
     fn invalid_schema_is_the_plugins_fault() {
-        assert!(matches!(ConfigSchema::compile("nope"), Err(PluginError::BadDescription(_))));
-        assert!(matches!(ConfigSchema::compile(r#"{"type": 12}"#), Err(PluginError::BadDescription(_))));
+        assert!(matches!(
+            ConfigSchema::compile("nope"),
+            Err(PluginError::BadDescription(_))
+        ));
+        assert!(matches!(
+            ConfigSchema::compile(r#"{"type": 12}"#),
+            Err(PluginError::BadDescription(_))
+        ));
     }
 }

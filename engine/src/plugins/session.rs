@@ -30,16 +30,25 @@ macro_rules! instantiate_world {
     ($pre:ty, $bindings:ty) => {
         impl Instantiate for $pre {
             type Bindings = $bindings;
-            async fn instantiate(&self, store: &mut Store<HostState>) -> wasmtime::Result<$bindings> {
+            async fn instantiate(
+                &self,
+                store: &mut Store<HostState>,
+            ) -> wasmtime::Result<$bindings> {
                 self.instantiate_async(store).await
             }
         }
     };
 }
 
-instantiate_world!(bindings::strategy::StrategyPre<HostState>, bindings::strategy::Strategy);
+instantiate_world!(
+    bindings::strategy::StrategyPre<HostState>,
+    bindings::strategy::Strategy
+);
 instantiate_world!(bindings::bot::BotPre<HostState>, bindings::bot::Bot);
-instantiate_world!(bindings::provider::ProviderPre<HostState>, bindings::provider::Provider);
+instantiate_world!(
+    bindings::provider::ProviderPre<HostState>,
+    bindings::provider::Provider
+);
 
 /// A live instance and its store.
 pub struct Session<B> {
@@ -65,10 +74,16 @@ impl<B: Send> Session<B> {
         sandbox::arm(&mut store, limits, env);
         let outcome = tokio::time::timeout(outer(limits), pre.instantiate(&mut store)).await;
         let bindings = match outcome {
-            Ok(Err(error)) if error.is::<PoolConcurrencyLimitError>() => return Err(PluginError::Busy),
+            Ok(Err(error)) if error.is::<PoolConcurrencyLimitError>() => {
+                return Err(PluginError::Busy);
+            }
             other => finish(&store, limits, other)?,
         };
-        Ok(Self { store, bindings, uses: 0 })
+        Ok(Self {
+            store,
+            bindings,
+            uses: 0,
+        })
     }
 
     /// Arms the store for the next call.

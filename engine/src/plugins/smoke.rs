@@ -11,14 +11,19 @@ use super::strategy;
 use crate::routing::validate;
 
 /// Runs the smoke pass; any failure refuses the install with the failure's own type.
-pub async fn check_strategy(runtime: &Runtime, plugin: &LoadedPlugin, limits: CallLimits) -> Result<(), PluginError> {
+pub async fn check_strategy(
+    runtime: &Runtime,
+    plugin: &LoadedPlugin,
+    limits: CallLimits,
+) -> Result<(), PluginError> {
     let config = plugin.schema.default_config().to_string();
     plugin.schema.validate(&config).map_err(|e| {
         PluginError::BadDescription(format!("the schema's own defaults do not satisfy it: {e}"))
     })?;
     let input = synthetic_queue();
     let assignments = strategy::route(runtime, plugin, limits, &config, &input).await?;
-    validate(&input, &assignments).map_err(|violation| PluginError::InvalidOutput(format!("smoke pass: {violation}")))
+    validate(&input, &assignments)
+        .map_err(|violation| PluginError::InvalidOutput(format!("smoke pass: {violation}")))
 }
 
 /// A small queue that exercises the usual cases: priorities, skills, a previous agent, a full
@@ -31,7 +36,10 @@ pub fn synthetic_queue() -> RouteInput {
             waited_ms: id * 7_000,
             priority: i32::from(id == 4),
             required_skills: if id % 3 == 0 { 0b10 } else { 0 },
-            previous: (id == 2).then_some(PreviousAgent { agent: 102, at_ms: now_ms - 60_000 }),
+            previous: (id == 2).then_some(PreviousAgent {
+                agent: 102,
+                at_ms: now_ms - 60_000,
+            }),
         })
         .collect();
     let agents = (0..4u32)
@@ -45,5 +53,13 @@ pub fn synthetic_queue() -> RouteInput {
             skills: u64::from(i % 2) << 1 | 1,
         })
         .collect();
-    RouteInput { now_ms, seed: 7, campaign: 1, waiting, agents, exclusions: Vec::new(), attributes: Vec::new() }
+    RouteInput {
+        now_ms,
+        seed: 7,
+        campaign: 1,
+        waiting,
+        agents,
+        exclusions: Vec::new(),
+        attributes: Vec::new(),
+    }
 }

@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use switchboard_strategies as core;
 
 use super::PluginError;
-use super::bindings::strategy::{Strategy, StrategyPre, exports::switchboard::strategy::strategy as wit};
+use super::bindings::strategy::{
+    Strategy, StrategyPre, exports::switchboard::strategy::strategy as wit,
+};
 use super::component::LoadedPlugin;
 use super::runtime::Runtime;
 use super::sandbox::{CallEnv, CallLimits, HostState};
@@ -28,7 +30,10 @@ pub struct WarmPool {
 
 impl WarmPool {
     pub fn new(pre: StrategyPre<HostState>) -> Self {
-        Self { pre, idle: Mutex::new(Vec::new()) }
+        Self {
+            pre,
+            idle: Mutex::new(Vec::new()),
+        }
     }
 
     pub fn pre(&self) -> &StrategyPre<HostState> {
@@ -107,7 +112,10 @@ async fn route_on(
     config: &str,
     input: &core::RouteInput,
 ) -> Result<Vec<core::Assignment>, PluginError> {
-    let env = CallEnv { now_ms: input.now_ms, seed: input.seed };
+    let env = CallEnv {
+        now_ms: input.now_ms,
+        seed: input.seed,
+    };
     let _permit = runtime.permit().await?;
     let mut session = match pool.take() {
         Some(session) => session,
@@ -115,60 +123,82 @@ async fn route_on(
     };
     session.arm(limits, env);
     let wit_input = to_wit(input);
-    let Session { store, bindings, .. } = &mut session;
-    let call = bindings.switchboard_strategy_strategy().call_route(&mut *store, config, &wit_input);
+    let Session {
+        store, bindings, ..
+    } = &mut session;
+    let call = bindings
+        .switchboard_strategy_strategy()
+        .call_route(&mut *store, config, &wit_input);
     let outcome = session::guarded(limits, call).await;
     // On any error the session is dropped here, never returned to the pool.
     let answer = session::finish(store, limits, outcome)?;
     pool.put_back(session);
     match answer {
         Ok(assignments) => Ok(assignments.into_iter().map(from_wit).collect()),
-        Err(e) => Err(PluginError::Returned { code: e.code, message: e.message }),
+        Err(e) => Err(PluginError::Returned {
+            code: e.code,
+            message: e.message,
+        }),
     }
 }
 
+/// Lays the snapshot out in columns (see `waiting-table` in the WIT): one block copy per
+/// column into the guest instead of one store per field per row.
 fn to_wit(input: &core::RouteInput) -> wit::RouteInput {
+    let (waiting, agents) = (&input.waiting, &input.agents);
     wit::RouteInput {
         now_ms: input.now_ms,
         seed: input.seed,
         campaign: input.campaign,
-        waiting: input
-            .waiting
-            .iter()
-            .map(|w| wit::Waiting {
-                id: w.id,
-                waited_ms: w.waited_ms,
-                priority: w.priority,
-                required_skills: w.required_skills,
-                previous: w.previous.map(|p| wit::PreviousAgent { agent: p.agent, at_ms: p.at_ms }),
-            })
-            .collect(),
-        agents: input
-            .agents
-            .iter()
-            .map(|a| wit::Agent {
-                id: a.id,
-                load: a.load,
-                capacity: a.capacity,
-                idle_ms: a.idle_ms,
-                last_assigned_at_ms: a.last_assigned_at_ms,
-                penalty: a.penalty,
-                skills: a.skills,
-            })
-            .collect(),
+        waiting: wit::WaitingTable {
+            ids: waiting.iter().map(|w| w.id).collect(),
+            waited_ms: waiting.iter().map(|w| w.waited_ms).collect(),
+            priorities: waiting.iter().map(|w| w.priority).collect(),
+            required_skills: waiting.iter().map(|w| w.required_skills).collect(),
+            previous_agents: waiting
+                .iter()
+                .map(|w| w.previous.map_or(0, |p| p.agent))
+                .collect(),
+            previous_at_ms: waiting
+                .iter()
+                .map(|w| w.previous.map_or(0, |p| p.at_ms))
+                .collect(),
+        },
+        agents: wit::AgentTable {
+            ids: agents.iter().map(|a| a.id).collect(),
+            loads: agents.iter().map(|a| a.load).collect(),
+            capacities: agents.iter().map(|a| a.capacity).collect(),
+            idle_ms: agents.iter().map(|a| a.idle_ms).collect(),
+            last_assigned_at_ms: agents
+                .iter()
+                .map(|a| a.last_assigned_at_ms.unwrap_or(0))
+                .collect(),
+            penalties: agents.iter().map(|a| a.penalty).collect(),
+            skills: agents.iter().map(|a| a.skills).collect(),
+        },
         exclusions: input
             .exclusions
             .iter()
-            .map(|e| wit::Exclusion { conversation: e.conversation, agent: e.agent })
+            .map(|e| wit::Exclusion {
+                conversation: e.conversation,
+                agent: e.agent,
+            })
             .collect(),
         attributes: input
             .attributes
             .iter()
-            .map(|a| wit::Attribute { conversation: a.conversation, name: a.name.clone(), value: a.value.clone() })
+            .map(|a| wit::Attribute {
+                conversation: a.conversation,
+                name: a.name.clone(),
+                value: a.value.clone(),
+            })
             .collect(),
     }
 }
 
 fn from_wit(a: wit::Assignment) -> core::Assignment {
-    core::Assignment { conversation: a.conversation, agent: a.agent }
+    core::Assignment {
+        conversation: a.conversation,
+        agent: a.agent,
+    }
 }

@@ -8,9 +8,17 @@ const DEFAULT: &StrategyDef = &strategies::least_busy::DEF;
 
 /// Routes natively: with the bundled strategy of the same name if there is one (and the
 /// campaign's config if it fits it), else with least-busy and its defaults.
-pub fn route(plugin_name: &str, config: &str, input: &RouteInput) -> (&'static str, Vec<Assignment>) {
+pub fn route(
+    plugin_name: &str,
+    config: &str,
+    input: &RouteInput,
+) -> (&'static str, Vec<Assignment>) {
     let def = strategies::by_name(plugin_name).unwrap_or(DEFAULT);
-    let config = if std::ptr::eq(def, DEFAULT) && plugin_name != DEFAULT.name { "" } else { config };
+    let config = if std::ptr::eq(def, DEFAULT) && plugin_name != DEFAULT.name {
+        ""
+    } else {
+        config
+    };
     let assignments = (def.route)(config, input)
         .or_else(|_| (def.route)("", input))
         .unwrap_or_else(|error| {

@@ -19,7 +19,11 @@ pub enum DecidedBy {
     /// The strategy plugin, at this version.
     Plugin { name: String, version: String },
     /// The native fallback, because the plugin failed with `code`.
-    Fallback { strategy: &'static str, code: &'static str, reason: String },
+    Fallback {
+        strategy: &'static str,
+        code: &'static str,
+        reason: String,
+    },
 }
 
 /// The answer of a pass: valid assignments, and who gave them.
@@ -31,9 +35,22 @@ pub struct PassOutcome {
 
 /// Runs a pass with the active version of strategy plugin `name`. Always answers with valid
 /// assignments.
-pub async fn route_pass(registry: &Arc<Registry>, name: &str, config: &str, input: &RouteInput) -> PassOutcome {
+pub async fn route_pass(
+    registry: &Arc<Registry>,
+    name: &str,
+    config: &str,
+    input: &RouteInput,
+) -> PassOutcome {
     let plugin = registry.active(name);
-    route_with(registry.runtime(), registry.limits().strategy, name, plugin.as_deref(), config, input).await
+    route_with(
+        registry.runtime(),
+        registry.limits().strategy,
+        name,
+        plugin.as_deref(),
+        config,
+        input,
+    )
+    .await
 }
 
 /// Runs a pass with a given plugin version (`None`: the plugin is missing), under `limits`.
@@ -46,13 +63,24 @@ pub async fn route_with(
     input: &RouteInput,
 ) -> PassOutcome {
     let Some(plugin) = plugin else {
-        return fall_back(name, config, input, PluginError::NotFound(format!("no plugin named {name}")));
+        return fall_back(
+            name,
+            config,
+            input,
+            PluginError::NotFound(format!("no plugin named {name}")),
+        );
     };
     let error = match strategy::route(runtime, plugin, limits, config, input).await {
         Ok(assignments) => match validate(input, &assignments) {
             Ok(()) => {
-                let decided_by = DecidedBy::Plugin { name: plugin.info.name.clone(), version: plugin.info.version.clone() };
-                return PassOutcome { assignments, decided_by };
+                let decided_by = DecidedBy::Plugin {
+                    name: plugin.info.name.clone(),
+                    version: plugin.info.version.clone(),
+                };
+                return PassOutcome {
+                    assignments,
+                    decided_by,
+                };
             }
             Err(violation) => {
                 plugin.stats.record_rejected();
@@ -71,10 +99,20 @@ pub async fn route_with(
 
 fn fall_back(name: &str, config: &str, input: &RouteInput, error: PluginError) -> PassOutcome {
     let (strategy, assignments) = fallback::route(name, config, input);
-    let decided_by = DecidedBy::Fallback { strategy, code: error.code(), reason: error.to_string() };
+    let decided_by = DecidedBy::Fallback {
+        strategy,
+        code: error.code(),
+        reason: error.to_string(),
+    };
     if let Err(violation) = validate(input, &assignments) {
         tracing::error!(strategy, %violation, "native fallback gave an invalid answer; nobody is assigned this pass");
-        return PassOutcome { assignments: Vec::new(), decided_by };
+        return PassOutcome {
+            assignments: Vec::new(),
+            decided_by,
+        };
     }
-    PassOutcome { assignments, decided_by }
+    PassOutcome {
+        assignments,
+        decided_by,
+    }
 }

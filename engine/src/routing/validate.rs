@@ -10,10 +10,17 @@ pub fn validate(input: &RouteInput, assignments: &[Assignment]) -> Result<(), St
     let mut waiting: Vec<u64> = input.waiting.iter().map(|w| w.id).collect();
     waiting.sort_unstable();
     let mut taken = vec![false; waiting.len()];
-    let mut slots: Vec<(u64, u32)> =
-        input.agents.iter().map(|a| (a.id, a.capacity.saturating_sub(a.load))).collect();
+    let mut slots: Vec<(u64, u32)> = input
+        .agents
+        .iter()
+        .map(|a| (a.id, a.capacity.saturating_sub(a.load)))
+        .collect();
     slots.sort_unstable_by_key(|&(id, _)| id);
-    let mut excluded: Vec<(u64, u64)> = input.exclusions.iter().map(|e| (e.conversation, e.agent)).collect();
+    let mut excluded: Vec<(u64, u64)> = input
+        .exclusions
+        .iter()
+        .map(|e| (e.conversation, e.agent))
+        .collect();
     excluded.sort_unstable();
 
     for a in assignments {
@@ -21,7 +28,10 @@ pub fn validate(input: &RouteInput, assignments: &[Assignment]) -> Result<(), St
             .binary_search(&a.conversation)
             .map_err(|_| format!("conversation {} is not waiting", a.conversation))?;
         if std::mem::replace(&mut taken[w], true) {
-            return Err(format!("conversation {} is assigned more than once", a.conversation));
+            return Err(format!(
+                "conversation {} is assigned more than once",
+                a.conversation
+            ));
         }
         let s = slots
             .binary_search_by_key(&a.agent, |&(id, _)| id)
@@ -32,7 +42,10 @@ pub fn validate(input: &RouteInput, assignments: &[Assignment]) -> Result<(), St
         }
         *free -= 1;
         if excluded.binary_search(&(a.conversation, a.agent)).is_ok() {
-            return Err(format!("agent {} is excluded for conversation {}", a.agent, a.conversation));
+            return Err(format!(
+                "agent {} is excluded for conversation {}",
+                a.agent, a.conversation
+            ));
         }
     }
     Ok(())
@@ -44,7 +57,13 @@ mod tests {
     use switchboard_strategies::{Agent, Exclusion, Waiting};
 
     fn input() -> RouteInput {
-        let waiting = |id| Waiting { id, waited_ms: 0, priority: 0, required_skills: 0, previous: None };
+        let waiting = |id| Waiting {
+            id,
+            waited_ms: 0,
+            priority: 0,
+            required_skills: 0,
+            previous: None,
+        };
         let agent = |id, load, capacity| Agent {
             id,
             load,
@@ -57,18 +76,29 @@ mod tests {
         RouteInput {
             waiting: vec![waiting(1), waiting(2), waiting(3)],
             agents: vec![agent(10, 0, 2), agent(11, 2, 3)],
-            exclusions: vec![Exclusion { conversation: 3, agent: 10 }],
+            exclusions: vec![Exclusion {
+                conversation: 3,
+                agent: 10,
+            }],
             ..RouteInput::default()
         }
     }
 
     fn pairs(p: &[(u64, u64)]) -> Vec<Assignment> {
-        p.iter().map(|&(conversation, agent)| Assignment { conversation, agent }).collect()
+        p.iter()
+            .map(|&(conversation, agent)| Assignment {
+                conversation,
+                agent,
+            })
+            .collect()
     }
 
     #[test]
     fn valid_answer_passes() {
-        assert_eq!(validate(&input(), &pairs(&[(1, 10), (2, 10), (3, 11)])), Ok(()));
+        assert_eq!(
+            validate(&input(), &pairs(&[(1, 10), (2, 10), (3, 11)])),
+            Ok(())
+        );
         assert_eq!(validate(&input(), &[]), Ok(()));
     }
 

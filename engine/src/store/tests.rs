@@ -146,7 +146,8 @@ async fn activating_the_active_version_again_changes_nothing() -> Result<(), Sto
 }
 
 #[tokio::test]
-async fn a_bundled_version_without_a_row_can_be_activated_and_rolled_back_to() -> Result<(), StoreError> {
+async fn a_bundled_version_without_a_row_can_be_activated_and_rolled_back_to()
+-> Result<(), StoreError> {
     let dir = TestDir::new();
     let store = with_two_versions(&dir).await?;
 
@@ -154,7 +155,10 @@ async fn a_bundled_version_without_a_row_can_be_activated_and_rolled_back_to() -
     store.activate_plugin_version("rr", "0.9.0", 100).await?;
     store.activate_plugin_version("rr", "2.0.0", 200).await?;
     let back = store.rollback_plugin("rr", 300).await?;
-    assert_eq!((back.version.as_str(), back.previous.as_deref()), ("0.9.0", Some("2.0.0")));
+    assert_eq!(
+        (back.version.as_str(), back.previous.as_deref()),
+        ("0.9.0", Some("2.0.0"))
+    );
     Ok(())
 }
 

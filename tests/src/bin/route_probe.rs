@@ -17,20 +17,31 @@ fn main() {
     let passes: u32 = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
     let input = random_input(2026, 100, 500);
     let native = switchboard_strategies::least_busy::route;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio");
     rt.block_on(async {
         let host = TestHost::start().await;
-        let plugin = host.registry.active("least-busy").expect("bundled least-busy");
+        let plugin = host
+            .registry
+            .active("least-busy")
+            .expect("bundled least-busy");
         let limits = host.registry.limits().strategy;
         // Warm up both paths once so the counted passes are steady-state ones.
         let expected = native("", &input).expect("native");
-        let got = strategy::route(&host.runtime, &plugin, limits, "", &input).await.expect("wasm");
+        let got = strategy::route(&host.runtime, &plugin, limits, "", &input)
+            .await
+            .expect("wasm");
         assert_eq!(got, expected);
         let mut assigned = 0;
         for _ in 0..passes {
             assigned += match mode.as_str() {
                 "native" => native("", &input).expect("native").len(),
-                _ => strategy::route(&host.runtime, &plugin, limits, "", &input).await.expect("wasm").len(),
+                _ => strategy::route(&host.runtime, &plugin, limits, "", &input)
+                    .await
+                    .expect("wasm")
+                    .len(),
             };
         }
         println!("{mode}: {passes} passes, {assigned} assignments");

@@ -10,8 +10,14 @@ pub struct Override;
 
 impl Strategy for Override {
     fn describe() -> PluginInfo {
-        PluginInfo::new(PluginKind::Strategy, "least-busy", env!("CARGO_PKG_VERSION"))
-            .with_description("Test plugin: overrides the bundled least-busy; everything to the first agent.")
+        PluginInfo::new(
+            PluginKind::Strategy,
+            "least-busy",
+            env!("CARGO_PKG_VERSION"),
+        )
+        .with_description(
+            "Test plugin: overrides the bundled least-busy; everything to the first agent.",
+        )
     }
 
     fn route(_config: &str, input: RouteInput) -> Result<Vec<Assignment>, PluginError> {
@@ -19,7 +25,15 @@ impl Strategy for Override {
             return Ok(Vec::new());
         };
         let slots = agent.free_slots() as usize;
-        Ok(input.waiting.iter().take(slots).map(|w| Assignment { conversation: w.id, agent: agent.id }).collect())
+        Ok(input
+            .waiting
+            .iter()
+            .take(slots)
+            .map(|w| Assignment {
+                conversation: w.id,
+                agent: agent.id,
+            })
+            .collect())
     }
 }
 
