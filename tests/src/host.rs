@@ -37,8 +37,29 @@ impl TestHost {
         Self::start_in(tempfile::tempdir().expect("temp dir"), limits).await
     }
 
+    /// A host whose runtime has `max_instances` pooling slots: a small pool reserves little
+    /// address space, which tools like valgrind need.
+    pub async fn with_instances(max_instances: u32) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = RuntimeConfig {
+            max_instances,
+            cache_dir: Some(shared_cache_dir()),
+            ..RuntimeConfig::default()
+        };
+        Self::start_with_runtime(
+            dir,
+            RegistryLimits::default(),
+            Runtime::new(config).expect("runtime starts"),
+        )
+        .await
+    }
+
     async fn start_in(dir: TempDir, limits: RegistryLimits) -> Self {
-        let runtime = Arc::new(runtime());
+        Self::start_with_runtime(dir, limits, runtime()).await
+    }
+
+    async fn start_with_runtime(dir: TempDir, limits: RegistryLimits, runtime: Runtime) -> Self {
+        let runtime = Arc::new(runtime);
         let store = store::open(dir.path()).await.expect("store opens");
         let registry = Registry::open(runtime.clone(), store.clone(), BUNDLED, limits)
             .await

@@ -107,9 +107,12 @@ fn deterministic_wasi(env: CallEnv, output: &MemoryOutputPipe) -> WasiCtx {
         .build()
 }
 
-/// Prepares `store` for one call with `limits`; works for fresh and warm stores alike.
-pub fn arm(store: &mut Store<HostState>, limits: CallLimits, env: CallEnv) {
-    store.data_mut().reset(limits, env);
+/// Prepares `store` for one call with `limits`. A store that already served a call (warm)
+/// gets a fresh clock, seed, output and flags; a new store has them from `HostState::new`.
+pub fn arm(store: &mut Store<HostState>, limits: CallLimits, env: CallEnv, reused: bool) {
+    if reused {
+        store.data_mut().reset(limits, env);
+    }
     store.limiter(|state| &mut state.memory);
     // The epoch ticks every millisecond, and the callback runs only when a tick passes while
     // the guest is executing: counting callbacks measures the guest's own running time, so a

@@ -71,7 +71,7 @@ impl<B: Send> Session<B> {
         P: Instantiate<Bindings = B>,
     {
         let mut store = Store::new(runtime.engine(), HostState::new(label, limits, env));
-        sandbox::arm(&mut store, limits, env);
+        sandbox::arm(&mut store, limits, env, false);
         let outcome = tokio::time::timeout(outer(limits), pre.instantiate(&mut store)).await;
         let bindings = match outcome {
             Ok(Err(error)) if error.is::<PoolConcurrencyLimitError>() => {
@@ -86,10 +86,12 @@ impl<B: Send> Session<B> {
         })
     }
 
-    /// Arms the store for the next call.
+    /// Arms the store for the next call. The first call runs on the state instantiation
+    /// was armed with (same limits and env, nothing consumed), so only later calls reset it.
     pub fn arm(&mut self, limits: CallLimits, env: CallEnv) {
+        let reused = self.uses > 0;
         self.uses += 1;
-        sandbox::arm(&mut self.store, limits, env);
+        sandbox::arm(&mut self.store, limits, env, reused);
     }
 }
 

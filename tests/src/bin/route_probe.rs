@@ -22,7 +22,8 @@ fn main() {
         .build()
         .expect("tokio");
     rt.block_on(async {
-        let host = TestHost::start().await;
+        // Two pooling slots: valgrind cannot reserve the default pool's address space.
+        let host = TestHost::with_instances(2).await;
         let plugin = host
             .registry
             .active("least-busy")
