@@ -13,6 +13,11 @@ use crate::bindings::meta::exports::switchboard::types::metadata;
 use crate::bindings::strategy::exports::switchboard::strategy::strategy as wit;
 use crate::{PluginError, PluginInfo};
 
+/// The reference algorithms of the bundled strategies (`least_busy`, `round_robin`, …), to
+/// build on or to export as they are with [`export_reference_strategy!`].
+///
+/// [`export_reference_strategy!`]: crate::export_reference_strategy
+pub use switchboard_strategies as reference;
 pub use switchboard_strategies::{
     Agent, Assignment, Attribute, Exclusion, PreviousAgent, RouteInput, Waiting,
 };
@@ -56,6 +61,41 @@ macro_rules! export_strategy {
                 SwitchboardExport with_types_in $crate::__private::strategy
             );
         };
+    };
+}
+
+/// Exports a reference strategy (a module of [`reference`]: `least_busy`, `round_robin`, …)
+/// as this crate's plugin, named, described and configured as the reference defines it, with
+/// this crate's version. How the bundled strategies are built; defines `Plugin`.
+#[macro_export]
+macro_rules! export_reference_strategy {
+    ($module:ident) => {
+        /// The plugin: the reference strategy as a component.
+        pub struct Plugin;
+
+        impl $crate::strategy::Strategy for Plugin {
+            fn describe() -> $crate::PluginInfo {
+                let def = &$crate::strategy::reference::$module::DEF;
+                $crate::PluginInfo::new(
+                    $crate::PluginKind::Strategy,
+                    def.name,
+                    env!("CARGO_PKG_VERSION"),
+                )
+                .with_description(def.description)
+                .with_config_schema(def.config_schema)
+            }
+
+            fn route(
+                config: &str,
+                input: $crate::strategy::RouteInput,
+            ) -> Result<Vec<$crate::strategy::Assignment>, $crate::PluginError> {
+                Ok(($crate::strategy::reference::$module::DEF.route)(
+                    config, &input,
+                )?)
+            }
+        }
+
+        $crate::export_strategy!(Plugin);
     };
 }
 

@@ -72,13 +72,7 @@ pub async fn route(
     config: &str,
     input: &core::RouteInput,
 ) -> Result<Vec<core::Assignment>, PluginError> {
-    let super::component::World::Strategy(pool) = &plugin.world else {
-        return Err(PluginError::WrongKind {
-            name: plugin.info.name.clone(),
-            expected: "strategy",
-            actual: plugin.info.kind.as_str(),
-        });
-    };
+    let pool = pool_of(plugin)?;
     let result = route_on(runtime, plugin, pool, limits, config, input).await;
     plugin.stats.record(result.is_ok());
     result
@@ -93,15 +87,21 @@ pub async fn route_fresh(
     config: &str,
     input: &core::RouteInput,
 ) -> Result<Vec<core::Assignment>, PluginError> {
-    let super::component::World::Strategy(pool) = &plugin.world else {
-        return Err(PluginError::WrongKind {
+    let pool = pool_of(plugin)?;
+    pool.clear();
+    route_on(runtime, plugin, pool, limits, config, input).await
+}
+
+/// The warm pool of a strategy plugin; any other kind is the caller's mistake.
+fn pool_of(plugin: &LoadedPlugin) -> Result<&WarmPool, PluginError> {
+    match &plugin.world {
+        super::component::World::Strategy(pool) => Ok(pool),
+        _ => Err(PluginError::WrongKind {
             name: plugin.info.name.clone(),
             expected: "strategy",
             actual: plugin.info.kind.as_str(),
-        });
-    };
-    pool.clear();
-    route_on(runtime, plugin, pool, limits, config, input).await
+        }),
+    }
 }
 
 async fn route_on(

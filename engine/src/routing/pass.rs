@@ -73,6 +73,11 @@ pub async fn route_with(
     let error = match strategy::route(runtime, plugin, limits, config, input).await {
         Ok(assignments) => match validate(input, &assignments) {
             Ok(()) => {
+                tracing::debug!(
+                    plugin = %plugin.info.name, version = %plugin.info.version, campaign = input.campaign,
+                    waiting = input.waiting.len(), agents = input.agents.len(), assigned = assignments.len(),
+                    "routing pass decided"
+                );
                 let decided_by = DecidedBy::Plugin {
                     name: plugin.info.name.clone(),
                     version: plugin.info.version.clone(),
