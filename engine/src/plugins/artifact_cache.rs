@@ -96,3 +96,42 @@ fn store(component: &Component, path: &Path) -> Result<(), String> {
     std::fs::write(&tmp, bytes).map_err(|e| e.to_string())?;
     std::fs::rename(&tmp, path).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugins::bundled::BUNDLED;
+    use crate::plugins::registry::sha256_hex;
+
+    fn engine() -> Engine {
+        Engine::new(wasmtime::Config::new().wasm_component_model(true)).expect("engine")
+    }
+
+    #[test]
+    fn a_compiled_plugin_is_cached_and_a_damaged_artifact_is_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let engine = engine();
+        let cache = ArtifactCache::new(Some(dir.path().to_path_buf()), &engine);
+        let wasm = BUNDLED[0].wasm;
+        let sha = sha256_hex(wasm);
+        cache.load_or_compile(&engine, wasm, &sha).expect("compiles");
+        let path = cache.path(&sha).expect("cacheable");
+        assert!(path.exists(), "the artifact was written");
+        cache.load_or_compile(&engine, wasm, &sha).expect("loads from the cache");
+
+        std::fs::write(&path, b"not an artifact").expect("damage it");
+        cache.load_or_compile(&engine, wasm, &sha).expect("recompiles");
+        assert_ne!(std::fs::read(&path).expect("rewritten"), b"not an artifact");
+        let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
+        assert_eq!(leftovers, 1, "no temporary files are left behind");
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_hex_digest_is_never_a_path() {
+        let engine = engine();
+        let cache = ArtifactCache::new(Some(PathBuf::from("/tmp/x")), &engine);
+        assert!(cache.path("../../etc/passwd").is_none());
+        assert!(cache.path("").is_none());
+        assert!(cache.path("00ff").is_some());
+    }
+}
