@@ -95,6 +95,7 @@ impl Collector for Snapshot {
             "Routing passes the native fallback answered because a plugin version failed.",
             |v| v.fallbacks,
         )?;
+        self.encode_latency(&mut encoder)?;
         self.encode_active(&mut encoder)
     }
 }
@@ -117,6 +118,35 @@ impl Snapshot {
                     ("kind", plugin.kind.as_str()),
                 ];
                 ConstCounter::new(value(version)).encode(family.encode_family(&labels)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Call durations per plugin version.
+    fn encode_latency(&self, encoder: &mut DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let mut family = encoder.encode_descriptor(
+            "switchboard_plugin_call_duration_seconds",
+            "Duration of plugin calls, from taking an instance to the answer.",
+            None,
+            MetricType::Histogram,
+        )?;
+        for plugin in &self.plugins {
+            for version in &plugin.versions {
+                let labels = [
+                    ("plugin", plugin.name.as_str()),
+                    ("version", version.version.as_str()),
+                    ("kind", plugin.kind.as_str()),
+                ];
+                let latency = &version.latency;
+                family
+                    .encode_family(&labels)?
+                    .encode_histogram::<prometheus_client::encoding::NoLabelSet>(
+                        latency.sum_seconds,
+                        latency.count,
+                        &latency.buckets,
+                        None,
+                    )?;
             }
         }
         Ok(())
@@ -148,6 +178,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugins::latency::LatencySnapshot;
     use crate::plugins::{PluginKind, Source, VersionView};
 
     fn version(version: &str, calls: u64, errors: u64, active: bool) -> VersionView {
@@ -163,6 +194,11 @@ mod tests {
             calls,
             errors,
             fallbacks: errors,
+            latency: LatencySnapshot {
+                buckets: vec![(0.000_05, calls), (f64::MAX, 0)],
+                count: calls,
+                sum_seconds: calls as f64 * 0.00003,
+            },
             active,
         }
     }
@@ -205,6 +241,14 @@ mod tests {
         );
         assert!(
             text.contains(r#"switchboard_plugin_active{plugin="least-busy",version="1.1.0",kind="strategy"} 1"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"switchboard_plugin_call_duration_seconds_bucket{le="+Inf",plugin="least-busy",version="1.1.0",kind="strategy"} 7"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"switchboard_plugin_call_duration_seconds_count{plugin="least-busy",version="1.1.0",kind="strategy"} 7"#),
             "{text}"
         );
         assert!(text.contains("switchboard_ready 1"), "{text}");

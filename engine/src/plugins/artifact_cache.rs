@@ -114,13 +114,19 @@ mod tests {
         let cache = ArtifactCache::new(Some(dir.path().to_path_buf()), &engine);
         let wasm = BUNDLED[0].wasm;
         let sha = sha256_hex(wasm);
-        cache.load_or_compile(&engine, wasm, &sha).expect("compiles");
+        cache
+            .load_or_compile(&engine, wasm, &sha)
+            .expect("compiles");
         let path = cache.path(&sha).expect("cacheable");
         assert!(path.exists(), "the artifact was written");
-        cache.load_or_compile(&engine, wasm, &sha).expect("loads from the cache");
+        cache
+            .load_or_compile(&engine, wasm, &sha)
+            .expect("loads from the cache");
 
         std::fs::write(&path, b"not an artifact").expect("damage it");
-        cache.load_or_compile(&engine, wasm, &sha).expect("recompiles");
+        cache
+            .load_or_compile(&engine, wasm, &sha)
+            .expect("recompiles");
         assert_ne!(std::fs::read(&path).expect("rewritten"), b"not an artifact");
         let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
         assert_eq!(leftovers, 1, "no temporary files are left behind");

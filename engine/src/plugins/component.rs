@@ -12,6 +12,7 @@ use wasmtime::component::Component;
 use super::PluginError;
 use super::bindings;
 use super::kind::{PluginInfo, PluginKind};
+use super::latency::{Latency, LatencySnapshot};
 use super::runtime::Runtime;
 use super::sandbox::{CallEnv, CallLimits, HostState, PluginLabel};
 use super::schema::ConfigSchema;
@@ -63,10 +64,12 @@ pub struct CallStats {
     calls: AtomicU64,
     errors: AtomicU64,
     fallbacks: AtomicU64,
+    latency: Latency,
 }
 
 impl CallStats {
-    pub fn record(&self, ok: bool) {
+    pub fn record(&self, ok: bool, elapsed: Duration) {
+        self.latency.record(elapsed);
         self.calls.fetch_add(1, Ordering::Relaxed);
         if !ok {
             self.errors.fetch_add(1, Ordering::Relaxed);
@@ -85,6 +88,10 @@ impl CallStats {
 
     pub fn fallbacks(&self) -> u64 {
         self.fallbacks.load(Ordering::Relaxed)
+    }
+
+    pub fn latency(&self) -> LatencySnapshot {
+        self.latency.snapshot()
     }
 
     pub fn calls(&self) -> u64 {

@@ -16,6 +16,7 @@ pub mod bundled;
 pub mod component;
 pub mod error;
 pub mod kind;
+pub mod latency;
 pub mod offline;
 pub mod registry;
 pub mod runtime;

@@ -17,6 +17,7 @@ use super::PluginError;
 use super::bundled::BundledPlugin;
 use super::component::{self, LoadedPlugin, Source};
 use super::kind::PluginKind;
+use super::latency::LatencySnapshot;
 use super::runtime::Runtime;
 use super::sandbox::CallLimits;
 use super::smoke;
@@ -78,6 +79,9 @@ pub struct VersionView {
     pub errors: u64,
     /// Routing passes the native fallback answered because this version failed.
     pub fallbacks: u64,
+    /// Call durations since start.
+    #[serde(skip)]
+    pub latency: LatencySnapshot,
     pub active: bool,
 }
 
@@ -537,6 +541,11 @@ fn view_of(name: &str, version: &str, k: &Known, active: bool) -> VersionView {
         calls: k.loaded.as_ref().map_or(0, |p| p.stats.calls()),
         errors: k.loaded.as_ref().map_or(0, |p| p.stats.errors()),
         fallbacks: k.loaded.as_ref().map_or(0, |p| p.stats.fallbacks()),
+        latency: k
+            .loaded
+            .as_ref()
+            .map(|p| p.stats.latency())
+            .unwrap_or_default(),
         active,
     }
 }

@@ -5,6 +5,7 @@
 //! an instance is recycled after `MAX_USES` calls so guest heap growth cannot accumulate.
 
 use std::sync::Mutex;
+use std::time::Instant;
 
 use switchboard_strategies as core;
 
@@ -73,8 +74,9 @@ pub async fn route(
     input: &core::RouteInput,
 ) -> Result<Vec<core::Assignment>, PluginError> {
     let pool = pool_of(plugin)?;
+    let started = Instant::now();
     let result = route_on(runtime, plugin, pool, limits, config, input).await;
-    plugin.stats.record(result.is_ok());
+    plugin.stats.record(result.is_ok(), started.elapsed());
     result
 }
 
