@@ -58,7 +58,10 @@ fn watch_sources(root: &Path) {
     let plugins = root.join("plugins");
     watch(plugins.join("Cargo.toml"));
     watch(plugins.join("Cargo.lock"));
-    for group in ["strategies", "test-plugins"] {
+    for group in ["strategies", "providers", "test-plugins"] {
+        if !plugins.join(group).is_dir() {
+            continue;
+        }
         // The group directory itself, so a new plugin crate is noticed, then each crate's
         // sources and manifest (cargo scans a directory recursively).
         watch(plugins.join(group));
