@@ -1,0 +1,137 @@
+//! Small builders and readers for the HTTP records of the provider contract.
+
+use switchboard_sdk::provider::{
+    Failure, HttpResponse, Limit, LimitKind, Pair, Retryable, SendError,
+};
+
+/// The value of the first header named `name` (case-insensitive).
+pub fn header<'a>(headers: &'a [Pair], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str())
+}
+
+/// The media type of a `Content-Type` header, lowercased, without parameters.
+pub fn media_type(headers: &[Pair]) -> String {
+    header(headers, "content-type")
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The `charset` parameter of a `Content-Type` header, without quotes.
+pub fn charset(headers: &[Pair]) -> Option<String> {
+    header(headers, "content-type")?
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
+}
+
+/// A response with a body and its content type.
+pub fn response(status: u16, content_type: &str, body: &[u8]) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![Pair {
+            name: "content-type".into(),
+            value: content_type.into(),
+        }],
+        body: body.to_vec(),
+    }
+}
+
+/// A `name: value` header.
+pub fn pair(name: &str, value: &str) -> Pair {
+    Pair {
+        name: name.into(),
+        value: value.into(),
+    }
+}
+
+/// A failure with a code and a message.
+pub fn failure(code: &str, message: impl Into<String>) -> Failure {
+    Failure {
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// A response body as text for a failure message, cut to a readable length.
+pub fn body_text(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    match text.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// `Retry-After` in seconds, as ms.
+fn retry_after_ms(headers: &[Pair]) -> Option<u64> {
+    header(headers, "retry-after")?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|s| s.saturating_mul(1000))
+}
+
+/// The send error for an HTTP status the provider gave no better explanation for: 429 is a
+/// throughput limit, 5xx (and 408) are worth retrying, other statuses are permanent.
+pub fn status_error(status: u16, headers: &[Pair], message: String) -> SendError {
+    let failure = failure(&status.to_string(), message);
+    let retry_after_ms = retry_after_ms(headers);
+    match status {
+        429 => SendError::ProviderLimit(Limit {
+            kind: LimitKind::Throughput,
+            retry_after_ms,
+            failure,
+        }),
+        408 | 500..=599 => SendError::Retryable(Retryable {
+            retry_after_ms,
+            failure,
+        }),
+        _ => SendError::Permanent(failure),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_parts_are_read() {
+        let headers = [pair("Content-Type", "text/plain; charset=\"UTF-16BE\"")];
+        assert_eq!(media_type(&headers), "text/plain");
+        assert_eq!(charset(&headers).as_deref(), Some("UTF-16BE"));
+        assert_eq!(charset(&[]), None);
+    }
+
+    #[test]
+    fn statuses_map_to_send_errors() {
+        let limited = status_error(429, &[pair("Retry-After", "3")], "slow".into());
+        assert!(matches!(
+            limited,
+            SendError::ProviderLimit(Limit {
+                retry_after_ms: Some(3000),
+                ..
+            })
+        ));
+        assert!(matches!(
+            status_error(503, &[], String::new()),
+            SendError::Retryable(_)
+        ));
+        assert!(matches!(
+            status_error(404, &[], String::new()),
+            SendError::Permanent(_)
+        ));
+    }
+
+    #[test]
+    fn long_bodies_are_cut() {
+        assert_eq!(body_text(b"  ok \n"), "ok");
+        assert_eq!(body_text("é".repeat(400).as_bytes()).chars().count(), 301);
+    }
+}

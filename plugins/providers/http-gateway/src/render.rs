@@ -1,0 +1,102 @@
+//! Outbound content as SMS text. SMS carries text only: an interactive message becomes
+//! numbered text (as the contract asks of providers without buttons), and everything else is
+//! refused, since the capabilities say no media and no templates.
+
+use switchboard_sdk::provider::{Content, Interactive, SendError};
+
+use crate::http::failure;
+
+/// The text to send for `content`.
+pub fn sms_text(content: &Content) -> Result<String, SendError> {
+    match content {
+        Content::Text(text) => Ok(text.clone()),
+        Content::Interactive(interactive) => Ok(numbered(interactive)),
+        other => Err(SendError::Permanent(failure(
+            "unsupported-content",
+            format!("SMS gateways send text only, not {}", kind(other)),
+        ))),
+    }
+}
+
+/// Header, body, one numbered line per choice, footer; blocks separated by a blank line.
+/// Plain ASCII punctuation keeps a GSM text 7-bit.
+fn numbered(interactive: &Interactive) -> String {
+    let choices: Vec<String> = interactive
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match &c.description {
+            Some(d) if !d.is_empty() => format!("{}. {} - {}", i + 1, c.title, d),
+            _ => format!("{}. {}", i + 1, c.title),
+        })
+        .collect();
+    let choices = choices.join("\n");
+    [
+        interactive.header.as_deref(),
+        Some(interactive.body.as_str()),
+        Some(choices.as_str()),
+        interactive.footer.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|block| !block.trim().is_empty())
+    .collect::<Vec<_>>()
+    .join("\n\n")
+}
+
+fn kind(content: &Content) -> &'static str {
+    match content {
+        Content::Text(_) => "text",
+        Content::Media(_) => "media",
+        Content::Location(_) => "a location",
+        Content::Contacts(_) => "contact cards",
+        Content::Template(_) => "a template",
+        Content::Interactive(_) => "an interactive message",
+        Content::ChoiceReply(_) => "a choice reply",
+        Content::Reaction(_) => "a reaction",
+        Content::Unsupported(_) => "an unsupported message",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_sdk::provider::{Choice, MediaRef};
+
+    #[test]
+    fn interactive_messages_become_numbered_text() {
+        let choice = |id: &str, title: &str, description: Option<&str>| Choice {
+            id: id.into(),
+            title: title.into(),
+            description: description.map(Into::into),
+        };
+        let interactive = Interactive {
+            header: Some("Menu".into()),
+            body: "Choose one:".into(),
+            footer: None,
+            list_button: None,
+            choices: vec![
+                choice("a", "Sales", None),
+                choice("b", "Support", Some("24h")),
+            ],
+        };
+        assert_eq!(
+            sms_text(&Content::Interactive(interactive)),
+            Ok("Menu\n\nChoose one:\n\n1. Sales\n2. Support - 24h".into())
+        );
+    }
+
+    #[test]
+    fn media_is_refused_as_permanent() {
+        let media = Content::Media(MediaRef {
+            locator: "https://x/y.jpg".into(),
+            mime_type: None,
+            filename: None,
+            caption: None,
+        });
+        assert!(matches!(
+            sms_text(&media),
+            Err(SendError::Permanent(f)) if f.code == "unsupported-content"
+        ));
+    }
+}

@@ -1,0 +1,125 @@
+//! `sinch`: the provider adapter for Sinch, in two protocols chosen by the connector's config
+//! (`"api"`):
+//!
+//! - `conversation`: the Sinch Conversation API (WhatsApp or SMS). An OAuth2 token from
+//!   `prepare_auth`/`read_auth` (the host caches it), `POST …/messages:send`, and callbacks signed
+//!   with `x-sinch-webhook-signature`.
+//! - `wavy`: the legacy Wavy / "Sinch Messaging LATAM" WhatsApp API. Static `UserName` and
+//!   `AuthenticationToken` headers, `POST /v1/whatsapp/send`, and unsigned batch callbacks (the
+//!   host protects the webhook URL).
+//!
+//! The plugin is pure translation: the host performs every request, owns retries, rate limits and
+//! storage.
+//!
+//! Modules: [`config`] (the settings and their JSON Schema), `capabilities` (what each API can
+//! do), `conversation` (`auth`, `message` → `send`, `errors`, `signature` → `callbacks`), `wavy`
+//! (`message` → `send`, `codes`, `callbacks`), and helpers shared by both: `address` (channel
+//! identities ↔ contact addresses), `http` (requests, headers, failures), `json` (lenient field
+//! access), `media` (a file's kind and format), `text` (interactive messages as numbered text),
+//! `time` (timestamps).
+//!
+//! A send goes `prepare_send` → host → `read_send_response` → receipt; a callback goes
+//! `handle_webhook` → (signature check) → events.
+
+mod address;
+mod capabilities;
+pub mod config;
+mod conversation;
+mod http;
+mod json;
+mod media;
+mod text;
+mod time;
+mod wavy;
+
+use switchboard_sdk::provider::{
+    AuthToken, CapabilitySet, HttpRequest, HttpResponse, Outbound, Provider, Receipt, SendError,
+    WebhookError, WebhookRequest, WebhookResult,
+};
+use switchboard_sdk::{PluginError, PluginInfo, PluginKind};
+
+use config::Config;
+
+/// The plugin.
+pub struct Sinch;
+
+/// The config, or a `permanent` send error with code `bad-config`.
+fn send_config(config: &str) -> Result<Config, SendError> {
+    config::load(config).map_err(|e| http::permanent(&e.code, e.message))
+}
+
+/// The config, or a `malformed` webhook error. The contract has no "misconfigured" webhook
+/// error, so the host answers 400 and the provider retries until the config is fixed.
+fn webhook_config(config: &str) -> Result<Config, WebhookError> {
+    config::load(config).map_err(|e| WebhookError::Malformed(format!("{}: {}", e.code, e.message)))
+}
+
+impl Provider for Sinch {
+    fn describe() -> PluginInfo {
+        PluginInfo::new(PluginKind::Provider, "sinch", env!("CARGO_PKG_VERSION"))
+            .with_description(
+                "Sinch: the Conversation API (WhatsApp or SMS, OAuth2, signed callbacks) or the \
+                 legacy Wavy / Sinch Messaging LATAM WhatsApp API.",
+            )
+            .with_config_schema(config::SCHEMA)
+    }
+
+    fn capabilities(config: &str) -> CapabilitySet {
+        capabilities::of(config)
+    }
+
+    fn prepare_auth(config: &str) -> Result<HttpRequest, PluginError> {
+        match config::load(config)? {
+            Config::Conversation(c) => Ok(conversation::prepare_auth(&c)),
+            Config::Wavy(_) => Err(no_token_step()),
+        }
+    }
+
+    fn read_auth(config: &str, response: HttpResponse) -> Result<AuthToken, PluginError> {
+        match config::load(config)? {
+            Config::Conversation(_) => conversation::read_auth(&response),
+            Config::Wavy(_) => Err(no_token_step()),
+        }
+    }
+
+    fn prepare_send(
+        config: &str,
+        auth: Option<&str>,
+        message: Outbound,
+    ) -> Result<HttpRequest, SendError> {
+        match send_config(config)? {
+            Config::Conversation(c) => conversation::prepare_send(&c, auth, &message),
+            Config::Wavy(c) => wavy::prepare_send(&c, &message),
+        }
+    }
+
+    fn read_send_response(
+        config: &str,
+        message: Outbound,
+        response: HttpResponse,
+    ) -> Result<Receipt, SendError> {
+        match send_config(config)? {
+            Config::Conversation(_) => conversation::read_send_response(&response),
+            Config::Wavy(_) => wavy::read_send_response(&message, &response),
+        }
+    }
+
+    fn handle_webhook(
+        config: &str,
+        request: WebhookRequest,
+    ) -> Result<WebhookResult, WebhookError> {
+        match webhook_config(config)? {
+            Config::Conversation(c) => conversation::handle_webhook(&c, &request),
+            Config::Wavy(_) => wavy::handle_webhook(&request),
+        }
+    }
+}
+
+fn no_token_step() -> PluginError {
+    PluginError::new(
+        "unsupported",
+        "the wavy API authenticates every request with static headers: there is no token step",
+    )
+}
+
+switchboard_sdk::export_provider!(Sinch);
