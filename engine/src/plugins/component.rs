@@ -17,7 +17,7 @@ use super::runtime::Runtime;
 use super::sandbox::{CallEnv, CallLimits, HostState, PluginLabel};
 use super::schema::ConfigSchema;
 use super::session::{self, Session};
-use super::strategy::WarmPool;
+use super::warm::WarmPool;
 
 /// The interface every world exports, in the contract version this engine serves.
 const METADATA_EXPORT: &str = "switchboard:types/metadata@0.1.0";
@@ -53,9 +53,20 @@ pub enum Source {
 
 /// The world-specific pre-instantiated component.
 pub enum World {
-    Strategy(WarmPool),
-    Bot(bindings::bot::BotPre<HostState>),
-    Provider(bindings::provider::ProviderPre<HostState>),
+    Strategy(WarmPool<bindings::strategy::StrategyPre<HostState>>),
+    Bot(WarmPool<bindings::bot::BotPre<HostState>>),
+    Provider(WarmPool<bindings::provider::ProviderPre<HostState>>),
+}
+
+impl World {
+    /// Drops the warm instances (the version was swapped out), freeing their pool slots.
+    pub fn clear_warm(&self) {
+        match self {
+            Self::Strategy(pool) => pool.clear(),
+            Self::Bot(pool) => pool.clear(),
+            Self::Provider(pool) => pool.clear(),
+        }
+    }
 }
 
 /// Calls and failures of one version since the engine started.
@@ -193,10 +204,10 @@ pub async fn load(
         PluginKind::Strategy => World::Strategy(WarmPool::new(new_pre(
             bindings::strategy::StrategyPre::new(pre),
         )?)),
-        PluginKind::Bot => World::Bot(new_pre(bindings::bot::BotPre::new(pre))?),
-        PluginKind::Provider => {
-            World::Provider(new_pre(bindings::provider::ProviderPre::new(pre))?)
-        }
+        PluginKind::Bot => World::Bot(WarmPool::new(new_pre(bindings::bot::BotPre::new(pre))?)),
+        PluginKind::Provider => World::Provider(WarmPool::new(new_pre(
+            bindings::provider::ProviderPre::new(pre),
+        )?)),
     };
     let info = describe(runtime, &world).await?;
     check_info(&info, inspection.kind)?;
@@ -242,8 +253,8 @@ async fn describe(runtime: &Runtime, world: &World) -> Result<PluginInfo, Plugin
     }
     let raw = match world {
         World::Strategy(pool) => describe_in!(pool.pre()),
-        World::Bot(pre) => describe_in!(pre),
-        World::Provider(pre) => describe_in!(pre),
+        World::Bot(pool) => describe_in!(pool.pre()),
+        World::Provider(pool) => describe_in!(pool.pre()),
     };
     Ok(PluginInfo {
         name: raw.name,

@@ -6,7 +6,7 @@
 //! - [`sandbox`]: per-call limits: deadline, memory cap, deterministic clock and randomness.
 //! - [`component`]: a compiled plugin version: which world it exports, its imports, its
 //!   `describe()`.
-//! - [`strategy`], [`bot`], [`provider`]: typed calls into each kind.
+//! - [`strategy`], [`provider`]: typed calls into each kind, on warm instances ([`warm`]).
 //! - [`registry`]: installed versions, the active one per name (hot swap by pointer swap),
 //!   rollback, counts; persisted through the store.
 
@@ -18,6 +18,7 @@ pub mod error;
 pub mod kind;
 pub mod latency;
 pub mod offline;
+pub mod provider;
 pub mod registry;
 pub mod runtime;
 pub mod sandbox;
@@ -25,6 +26,7 @@ pub mod schema;
 pub mod session;
 pub mod smoke;
 pub mod strategy;
+pub mod warm;
 
 pub use component::{LoadedPlugin, Source};
 pub use error::PluginError;

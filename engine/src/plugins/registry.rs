@@ -383,9 +383,7 @@ impl Registry {
     /// Swaps in `next` for `name` and lets go of the old version's warm instances.
     fn publish(&self, name: &str, next: Arc<Active>, old: &Active) {
         self.insert_active(name, next);
-        if let component::World::Strategy(pool) = &old.plugin.world {
-            pool.clear();
-        }
+        old.plugin.world.clear_warm();
     }
 
     fn insert_active(&self, name: &str, next: Arc<Active>) {

@@ -1,68 +1,19 @@
-//! Calling a strategy plugin: the routing hot path.
-//!
-//! Strategies are pure, so an instance may serve many calls: a small pool of warm instances
-//! per version skips instantiation. Any failure drops the instance (a trap poisons it), and
-//! an instance is recycled after `MAX_USES` calls so guest heap growth cannot accumulate.
+//! Calling a strategy plugin: the routing hot path, on warm instances (see [`super::warm`]).
 
-use std::sync::Mutex;
 use std::time::Instant;
 
 use switchboard_strategies as core;
 
 use super::PluginError;
-use super::bindings::strategy::{
-    Strategy, StrategyPre, exports::switchboard::strategy::strategy as wit,
-};
+use super::bindings::strategy::{StrategyPre, exports::switchboard::strategy::strategy as wit};
 use super::component::LoadedPlugin;
 use super::runtime::Runtime;
 use super::sandbox::{CallEnv, CallLimits, HostState};
 use super::session::{self, Session};
+use super::warm;
 
-/// Warm instances kept per version; more concurrent calls instantiate fresh ones.
-const MAX_IDLE: usize = 2;
-/// Calls one warm instance serves before it is replaced.
-const MAX_USES: u32 = 10_000;
-
-/// The pre-instantiated strategy and its warm instances.
-pub struct WarmPool {
-    pre: StrategyPre<HostState>,
-    idle: Mutex<Vec<Session<Strategy>>>,
-}
-
-impl WarmPool {
-    pub fn new(pre: StrategyPre<HostState>) -> Self {
-        Self {
-            pre,
-            idle: Mutex::new(Vec::new()),
-        }
-    }
-
-    pub fn pre(&self) -> &StrategyPre<HostState> {
-        &self.pre
-    }
-
-    fn take(&self) -> Option<Session<Strategy>> {
-        self.idle.lock().ok()?.pop()
-    }
-
-    fn put_back(&self, session: Session<Strategy>) {
-        if session.uses >= MAX_USES {
-            return;
-        }
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < MAX_IDLE {
-                idle.push(session);
-            }
-        }
-    }
-
-    /// Drops every warm instance (the version was swapped out), freeing their pool slots.
-    pub fn clear(&self) {
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.clear();
-        }
-    }
-}
+/// The warm instances of a strategy version.
+pub type WarmPool = warm::WarmPool<StrategyPre<HostState>>;
 
 /// Runs one routing pass of `plugin`. The answer is not validated here: the routing pass
 /// checks it against the input (see `routing::validate`).
@@ -119,11 +70,9 @@ async fn route_on(
         seed: input.seed,
     };
     let _permit = runtime.permit().await?;
-    let mut session = match pool.take() {
-        Some(session) => session,
-        None => Session::open(runtime, &pool.pre, plugin.label(), limits, env).await?,
-    };
-    session.arm(limits, env);
+    let mut session = pool
+        .session(runtime, || plugin.label(), limits, env)
+        .await?;
     let wit_input = to_wit(input);
     let Session {
         store, bindings, ..
