@@ -45,6 +45,7 @@
 mod bindings;
 pub mod bot;
 mod config;
+pub mod http;
 pub mod log;
 mod plugin;
 pub mod provider;

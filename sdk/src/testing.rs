@@ -176,6 +176,33 @@ pub fn take_logs() -> Vec<(Level, String)> {
     crate::log::sink::take()
 }
 
+/// Checks that plugin `P` is the reference strategy `def`: same name, kind and schema, the same
+/// answers, and a bad config refused as `bad-config`. One call is a bundled plugin's test.
+pub fn check_reference_plugin<P: crate::strategy::Strategy>(
+    def: &switchboard_strategies::StrategyDef,
+) {
+    let info = P::describe();
+    assert_eq!(info.name, def.name);
+    assert_eq!(info.kind, crate::PluginKind::Strategy);
+    assert_eq!(info.config_schema, def.config_schema);
+    let input = RouteInputBuilder::new()
+        .waiting(waiting(1))
+        .waiting(waiting(2))
+        .waiting(waiting(3))
+        .agent(agent(7))
+        .agent(Agent {
+            load: 1,
+            capacity: 3,
+            ..agent(8)
+        })
+        .build();
+    let out = P::route("", input.clone()).expect("routes with the default config");
+    assert_eq!(out, (def.route)("", &input).expect("the reference routes"));
+    assert_eq!(check_assignments(&input, &out), Ok(()));
+    let error = P::route(r#"{"no_such_setting": 1}"#, input).expect_err("unknown setting refused");
+    assert_eq!(error.code, "bad-config");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,31 +282,4 @@ mod tests {
         );
         assert!(take_logs().is_empty());
     }
-}
-
-/// Checks that plugin `P` is the reference strategy `def`: same name, kind and schema, the same
-/// answers, and a bad config refused as `bad-config`. One call is a bundled plugin's test.
-pub fn check_reference_plugin<P: crate::strategy::Strategy>(
-    def: &switchboard_strategies::StrategyDef,
-) {
-    let info = P::describe();
-    assert_eq!(info.name, def.name);
-    assert_eq!(info.kind, crate::PluginKind::Strategy);
-    assert_eq!(info.config_schema, def.config_schema);
-    let input = RouteInputBuilder::new()
-        .waiting(waiting(1))
-        .waiting(waiting(2))
-        .waiting(waiting(3))
-        .agent(agent(7))
-        .agent(Agent {
-            load: 1,
-            capacity: 3,
-            ..agent(8)
-        })
-        .build();
-    let out = P::route("", input.clone()).expect("routes with the default config");
-    assert_eq!(out, (def.route)("", &input).expect("the reference routes"));
-    assert_eq!(check_assignments(&input, &out), Ok(()));
-    let error = P::route(r#"{"no_such_setting": 1}"#, input).expect_err("unknown setting refused");
-    assert_eq!(error.code, "bad-config");
 }

@@ -135,6 +135,9 @@ async fn invalid_output_is_rejected_not_applied() {
     }
 }
 
+/// Whether an error is the one a case expects.
+type Expected = fn(&PluginError) -> bool;
+
 /// Each of these is refused at install with its own typed error, and nothing is stored.
 #[tokio::test]
 async fn hostile_uploads_are_refused_at_install() {
@@ -149,7 +152,7 @@ async fn hostile_uploads_are_refused_at_install() {
         ..RegistryLimits::default()
     })
     .await;
-    let cases: Vec<(&str, Vec<u8>, fn(&PluginError) -> bool)> = vec![
+    let cases: Vec<(&str, Vec<u8>, Expected)> = vec![
         ("loop-forever", guest_wasm("loop-forever"), |e| {
             matches!(e, PluginError::Timeout { .. })
         }),

@@ -437,15 +437,15 @@ impl Registry {
         let Some(versions) = known.get(&plugin.info.name) else {
             return Ok(());
         };
-        if let Some(existing) = versions.values().next() {
-            if existing.kind != plugin.info.kind {
-                return Err(PluginError::Conflict(format!(
-                    "plugin {} is a {}; this upload is a {}",
-                    plugin.info.name,
-                    existing.kind.as_str(),
-                    plugin.info.kind.as_str()
-                )));
-            }
+        if let Some(existing) = versions.values().next()
+            && existing.kind != plugin.info.kind
+        {
+            return Err(PluginError::Conflict(format!(
+                "plugin {} is a {}; this upload is a {}",
+                plugin.info.name,
+                existing.kind.as_str(),
+                plugin.info.kind.as_str()
+            )));
         }
         match versions.get(&plugin.info.version) {
             Some(existing) if existing.sha256 != plugin.sha256 => {

@@ -163,12 +163,12 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>, PluginError> {
     }
     link(clocks::wall_clock::add_to_linker::<HostState, WasiClocks>(
         &mut l,
-        |s| WasiClocksView::clocks(s),
+        WasiClocksView::clocks,
     ))?;
     link(clocks::monotonic_clock::add_to_linker::<
         HostState,
         WasiClocks,
-    >(&mut l, |s| WasiClocksView::clocks(s)))?;
+    >(&mut l, WasiClocksView::clocks))?;
     link(random::random::add_to_linker::<HostState, WasiRandom>(
         &mut l,
         |s| WasiView::ctx(s).ctx.random(),
@@ -184,43 +184,43 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>, PluginError> {
     )?;
     link(cli::exit::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::environment::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::stdin::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::stdout::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::stderr::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::terminal_input::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::terminal_output::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::terminal_stdin::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::terminal_stdout::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     link(cli::terminal_stderr::add_to_linker::<HostState, WasiCli>(
         &mut l,
-        |s| WasiCliView::cli(s),
+        WasiCliView::cli,
     ))?;
     Ok(l)
 }

@@ -1,16 +1,7 @@
 //! Small builders and readers for the HTTP records of the provider contract.
 
-use switchboard_sdk::provider::{
-    Failure, HttpResponse, Limit, LimitKind, Pair, Retryable, SendError,
-};
-
-/// The value of the first header named `name` (case-insensitive).
-pub fn header<'a>(headers: &'a [Pair], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str())
-}
+pub use switchboard_sdk::http::{failure, header, pair, retry_after_ms};
+use switchboard_sdk::provider::{HttpResponse, Limit, LimitKind, Pair, Retryable, SendError};
 
 /// The media type of a `Content-Type` header, lowercased, without parameters.
 pub fn media_type(headers: &[Pair]) -> String {
@@ -43,22 +34,6 @@ pub fn response(status: u16, content_type: &str, body: &[u8]) -> HttpResponse {
     }
 }
 
-/// A `name: value` header.
-pub fn pair(name: &str, value: &str) -> Pair {
-    Pair {
-        name: name.into(),
-        value: value.into(),
-    }
-}
-
-/// A failure with a code and a message.
-pub fn failure(code: &str, message: impl Into<String>) -> Failure {
-    Failure {
-        code: code.into(),
-        message: message.into(),
-    }
-}
-
 /// A response body as text for a failure message, cut to a readable length.
 pub fn body_text(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -67,15 +42,6 @@ pub fn body_text(body: &[u8]) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
-}
-
-/// `Retry-After` in seconds, as ms.
-fn retry_after_ms(headers: &[Pair]) -> Option<u64> {
-    header(headers, "retry-after")?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(|s| s.saturating_mul(1000))
 }
 
 /// The send error for an HTTP status the provider gave no better explanation for: 429 is a

@@ -1,27 +1,12 @@
 //! Small pieces of HTTP shared by both APIs: headers, JSON requests, `Retry-After`, failures.
 
+pub use switchboard_sdk::http::{failure, header, pair, retry_after_ms};
 use switchboard_sdk::provider::{
     Failure, HttpRequest, HttpResponse, Limit, LimitKind, Pair, Retryable, SendError,
 };
 
 /// The longest provider text copied into a failure message.
 const EXCERPT_CHARS: usize = 300;
-
-/// A header pair.
-pub fn pair(name: &str, value: &str) -> Pair {
-    Pair {
-        name: name.to_owned(),
-        value: value.to_owned(),
-    }
-}
-
-/// The first header called `name`, in any case.
-pub fn header<'a>(headers: &'a [Pair], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str())
-}
 
 /// A `POST` of `body` as JSON, after `headers`.
 pub fn post_json(url: String, mut headers: Vec<Pair>, body: &serde_json::Value) -> HttpRequest {
@@ -40,20 +25,6 @@ pub fn ok() -> HttpResponse {
         status: 200,
         headers: Vec::new(),
         body: Vec::new(),
-    }
-}
-
-/// `Retry-After` in ms, when given in seconds (an HTTP date needs a clock the plugin lacks).
-pub fn retry_after_ms(headers: &[Pair]) -> Option<u64> {
-    let seconds: u64 = header(headers, "retry-after")?.trim().parse().ok()?;
-    Some(seconds.saturating_mul(1000))
-}
-
-/// A failure record.
-pub fn failure(code: &str, message: impl Into<String>) -> Failure {
-    Failure {
-        code: code.to_owned(),
-        message: message.into(),
     }
 }
 

@@ -13,9 +13,9 @@
 //! `sb_message_id=<host message id>`: Twilio calls back on exactly that URL, so the status
 //! names the host's message even when the receipt was lost.
 
+use switchboard_sdk::http::{failure, pair, retry_after_ms};
 use switchboard_sdk::provider::{
-    Content, Failure, HttpRequest, HttpResponse, Outbound, Pair, Receipt, Retryable, SendError,
-    TemplateMessage,
+    Content, HttpRequest, HttpResponse, Outbound, Receipt, Retryable, SendError, TemplateMessage,
 };
 
 use crate::address;
@@ -205,15 +205,6 @@ pub fn read_response(response: &HttpResponse) -> Result<Receipt, SendError> {
     })
 }
 
-/// `Retry-After` in seconds, as ms. (An HTTP date needs a clock the plugin does not have.)
-fn retry_after_ms(headers: &[Pair]) -> Option<u64> {
-    let value = headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("retry-after"))?;
-    let seconds: u64 = value.value.trim().parse().ok()?;
-    Some(seconds.saturating_mul(1000))
-}
-
 /// `url` with `name=value` added to its query, before any fragment.
 pub fn with_query_param(url: &str, name: &str, value: &str) -> String {
     let (base, fragment) = match url.split_once('#') {
@@ -231,20 +222,6 @@ pub fn with_query_param(url: &str, name: &str, value: &str) -> String {
         out.push_str(fragment);
     }
     out
-}
-
-fn failure(code: &str, message: &str) -> Failure {
-    Failure {
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
-fn pair(name: &str, value: &str) -> Pair {
-    Pair {
-        name: name.to_owned(),
-        value: value.to_owned(),
-    }
 }
 
 #[cfg(test)]

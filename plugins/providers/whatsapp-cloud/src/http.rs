@@ -1,22 +1,7 @@
 //! Small HTTP helpers: header look-up, requests with the bearer token, plain responses.
 
-use switchboard_sdk::provider::{HttpRequest, HttpResponse, Pair};
-
-/// The first header called `name` (any case).
-pub fn header<'a>(headers: &'a [Pair], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|pair| pair.name.eq_ignore_ascii_case(name))
-        .map(|pair| pair.value.as_str())
-}
-
-/// A header pair.
-pub fn pair(name: &str, value: &str) -> Pair {
-    Pair {
-        name: name.to_owned(),
-        value: value.to_owned(),
-    }
-}
+pub use switchboard_sdk::http::{header, pair, retry_after_ms};
+use switchboard_sdk::provider::{HttpRequest, HttpResponse};
 
 /// What the adapter calls itself; Meta's media CDN refuses downloads without a user agent.
 pub const USER_AGENT: &str = concat!("switchboard-whatsapp-cloud/", env!("CARGO_PKG_VERSION"));
@@ -72,12 +57,6 @@ pub fn media_type(content_type: &str) -> String {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase()
-}
-
-/// `Retry-After` in ms, when given as seconds.
-pub fn retry_after_ms(headers: &[Pair]) -> Option<u64> {
-    let seconds: u64 = header(headers, "retry-after")?.trim().parse().ok()?;
-    Some(seconds.saturating_mul(1000))
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! (131047, 131026, …) arrive later as `failed` statuses.
 
 use serde_json::{Value, json};
-use switchboard_sdk::provider::{Failure, HttpRequest, HttpResponse, Outbound, Receipt, SendError};
+use switchboard_sdk::http::failure;
+use switchboard_sdk::provider::{HttpRequest, HttpResponse, Outbound, Receipt, SendError};
 
 use crate::config::Config;
 use crate::{address, errors, http, opaque, payload};
@@ -61,11 +62,4 @@ pub fn read(response: &HttpResponse) -> Result<Receipt, SendError> {
     }
     Err(errors::from_error_object(&body["error"], retry_after)
         .unwrap_or_else(|| errors::from_http_status(response.status, retry_after)))
-}
-
-fn failure(code: &str, message: impl Into<String>) -> Failure {
-    Failure {
-        code: code.to_owned(),
-        message: message.into(),
-    }
 }
