@@ -19,7 +19,8 @@ pub mod state;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
 
 pub use auth::AdminToken;
 pub use error::ApiError;
@@ -50,7 +51,10 @@ pub fn app(state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(SMALL_BODY_LIMIT))
-        .layer(TraceLayer::new_for_http())
+        // WARN, not tower-http's default ERROR: a 503 while starting or a client's 5xx-causing
+        // request is not lost data; real internal errors are logged with their cause by
+        // `ApiError` at ERROR.
+        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(Level::WARN)))
         .with_state(state)
 }
 
