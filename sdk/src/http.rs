@@ -1,7 +1,7 @@
 //! Small readers and builders for the HTTP records of the provider contract, shared by every
 //! provider adapter: header look-up, `Retry-After`, failure records.
 
-use crate::provider::{Failure, Pair};
+use crate::provider::{Failure, Limit, LimitKind, Pair, Retryable, SendError};
 
 /// The value of the first header named `name` (case-insensitive, as HTTP names are).
 pub fn header<'a>(headers: &'a [Pair], name: &str) -> Option<&'a str> {
@@ -34,6 +34,23 @@ pub fn failure(code: &str, message: impl Into<String>) -> Failure {
     }
 }
 
+/// The send error for an HTTP status the provider explained no better: 429 is a throughput
+/// limit, 408 and 5xx are worth retrying, anything else is permanent.
+pub fn status_error(status: u16, retry_after_ms: Option<u64>, failure: Failure) -> SendError {
+    match status {
+        429 => SendError::ProviderLimit(Limit {
+            kind: LimitKind::Throughput,
+            retry_after_ms,
+            failure,
+        }),
+        408 | 500..=599 => SendError::Retryable(Retryable {
+            retry_after_ms,
+            failure,
+        }),
+        _ => SendError::Permanent(failure),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +60,31 @@ mod tests {
         let headers = [pair("Retry-After", "7"), pair("retry-after", "9")];
         assert_eq!(header(&headers, "RETRY-AFTER"), Some("7"));
         assert_eq!(header(&headers, "content-type"), None);
+    }
+
+    #[test]
+    fn statuses_are_classified() {
+        let limited = status_error(429, Some(1000), failure("429", "slow down"));
+        assert!(matches!(
+            limited,
+            SendError::ProviderLimit(Limit {
+                kind: LimitKind::Throughput,
+                retry_after_ms: Some(1000),
+                ..
+            })
+        ));
+        assert!(matches!(
+            status_error(503, None, failure("503", "")),
+            SendError::Retryable(_)
+        ));
+        assert!(matches!(
+            status_error(408, None, failure("408", "")),
+            SendError::Retryable(_)
+        ));
+        assert!(matches!(
+            status_error(400, None, failure("400", "")),
+            SendError::Permanent(_)
+        ));
     }
 
     #[test]

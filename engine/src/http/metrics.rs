@@ -112,11 +112,7 @@ impl Snapshot {
         let mut family = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
         for plugin in &self.plugins {
             for version in &plugin.versions {
-                let labels = [
-                    ("plugin", plugin.name.as_str()),
-                    ("version", version.version.as_str()),
-                    ("kind", plugin.kind.as_str()),
-                ];
+                let labels = labels(plugin, &version.version);
                 ConstCounter::new(value(version)).encode(family.encode_family(&labels)?)?;
             }
         }
@@ -133,11 +129,7 @@ impl Snapshot {
         )?;
         for plugin in &self.plugins {
             for version in &plugin.versions {
-                let labels = [
-                    ("plugin", plugin.name.as_str()),
-                    ("version", version.version.as_str()),
-                    ("kind", plugin.kind.as_str()),
-                ];
+                let labels = labels(plugin, &version.version);
                 let latency = &version.latency;
                 family
                     .encode_family(&labels)?
@@ -164,15 +156,20 @@ impl Snapshot {
             let Some(version) = &plugin.active_version else {
                 continue;
             };
-            let labels = [
-                ("plugin", plugin.name.as_str()),
-                ("version", version.as_str()),
-                ("kind", plugin.kind.as_str()),
-            ];
+            let labels = labels(plugin, version);
             ConstGauge::new(1i64).encode(family.encode_family(&labels)?)?;
         }
         Ok(())
     }
+}
+
+/// The labels of one plugin version's samples: name, version and kind, nothing unbounded.
+fn labels<'a>(plugin: &'a PluginView, version: &'a str) -> [(&'static str, &'a str); 3] {
+    [
+        ("plugin", plugin.name.as_str()),
+        ("version", version),
+        ("kind", plugin.kind.as_str()),
+    ]
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Small builders and readers for the HTTP records of the provider contract.
 
 pub use switchboard_sdk::http::{failure, header, pair, retry_after_ms};
-use switchboard_sdk::provider::{HttpResponse, Limit, LimitKind, Pair, Retryable, SendError};
+use switchboard_sdk::provider::{HttpResponse, Pair, SendError};
 
 /// The media type of a `Content-Type` header, lowercased, without parameters.
 pub fn media_type(headers: &[Pair]) -> String {
@@ -48,24 +48,13 @@ pub fn body_text(body: &[u8]) -> String {
 /// throughput limit, 5xx (and 408) are worth retrying, other statuses are permanent.
 pub fn status_error(status: u16, headers: &[Pair], message: String) -> SendError {
     let failure = failure(&status.to_string(), message);
-    let retry_after_ms = retry_after_ms(headers);
-    match status {
-        429 => SendError::ProviderLimit(Limit {
-            kind: LimitKind::Throughput,
-            retry_after_ms,
-            failure,
-        }),
-        408 | 500..=599 => SendError::Retryable(Retryable {
-            retry_after_ms,
-            failure,
-        }),
-        _ => SendError::Permanent(failure),
-    }
+    switchboard_sdk::http::status_error(status, retry_after_ms(headers), failure)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use switchboard_sdk::provider::Limit;
 
     #[test]
     fn content_type_parts_are_read() {

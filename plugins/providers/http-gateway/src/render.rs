@@ -2,9 +2,48 @@
 //! numbered text (as the contract asks of providers without buttons), and everything else is
 //! refused, since the capabilities say no media and no templates.
 
-use switchboard_sdk::provider::{Content, Interactive, SendError};
+use switchboard_sdk::provider::{Content, Interactive, Outbound, SendError};
 
+use crate::gsm::{self, Encoding};
 use crate::http::failure;
+use crate::number;
+
+/// An outbound SMS that passed the checks every gateway makes.
+pub struct Sms<'a> {
+    /// The text to send.
+    pub text: String,
+    /// The recipient's number.
+    pub to: &'a str,
+    /// The encoding the text needs.
+    pub encoding: Encoding,
+}
+
+/// Renders `message` as SMS text and checks it: a recipient with a number, and no more than
+/// `max_segments` parts.
+pub fn checked_sms(message: &Outbound, max_segments: u32) -> Result<Sms<'_>, SendError> {
+    let text = sms_text(&message.content)?;
+    let Some(to) = number::recipient(&message.to) else {
+        return Err(SendError::BadRecipient(failure(
+            "no-recipient",
+            "the recipient has no number",
+        )));
+    };
+    let size = gsm::count(&text);
+    if size.segments > max_segments as usize {
+        return Err(SendError::Permanent(failure(
+            "too-long",
+            format!(
+                "the text needs {} SMS parts; this connector allows {max_segments}",
+                size.segments
+            ),
+        )));
+    }
+    Ok(Sms {
+        text,
+        to,
+        encoding: size.encoding,
+    })
+}
 
 /// The text to send for `content`.
 pub fn sms_text(content: &Content) -> Result<String, SendError> {

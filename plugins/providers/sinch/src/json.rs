@@ -18,6 +18,15 @@ pub fn string_at(value: &Value, key: &str) -> Option<String> {
     str_at(value, key).map(str::to_owned)
 }
 
+/// The `field` of every object in the array at `key`, skipping items without it.
+pub fn strings_at(value: &Value, key: &str, field: &str) -> Vec<String> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(|i| string_at(i, field)).collect())
+        .unwrap_or_default()
+}
+
 /// An object field.
 pub fn object_at<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     value.get(key).filter(|v| v.is_object())

@@ -69,16 +69,7 @@ pub fn from_http_status(status: u16, retry_after_ms: Option<u64>) -> SendError {
     };
     match status {
         401 => SendError::AuthExpired(failure),
-        429 => SendError::ProviderLimit(Limit {
-            kind: LimitKind::Throughput,
-            retry_after_ms,
-            failure,
-        }),
-        408 | 500..=599 => SendError::Retryable(Retryable {
-            retry_after_ms,
-            failure,
-        }),
-        _ => SendError::Permanent(failure),
+        _ => switchboard_sdk::http::status_error(status, retry_after_ms, failure),
     }
 }
 

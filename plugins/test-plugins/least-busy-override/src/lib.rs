@@ -21,20 +21,22 @@ impl Strategy for Override {
     }
 
     fn route(_config: &str, input: RouteInput) -> Result<Vec<Assignment>, PluginError> {
-        let Some(agent) = input.agents.first() else {
-            return Ok(Vec::new());
-        };
-        let slots = agent.free_slots() as usize;
-        Ok(input
-            .waiting
-            .iter()
-            .take(slots)
-            .map(|w| Assignment {
-                conversation: w.id,
-                agent: agent.id,
-            })
-            .collect())
+        Ok(probe_common::all_to(input.agents.first(), &input))
     }
 }
 
 switchboard_sdk::export_strategy!(Override);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_itself_as_least_busy_9_0_0() {
+        let info = Override::describe();
+        assert_eq!(
+            (info.name.as_str(), info.version.as_str()),
+            ("least-busy", "9.0.0")
+        );
+    }
+}

@@ -16,19 +16,7 @@ impl Strategy for Probe {
     }
 
     fn route(_config: &str, input: RouteInput) -> Result<Vec<Assignment>, PluginError> {
-        let Some(agent) = input.agents.last() else {
-            return Ok(Vec::new());
-        };
-        let slots = agent.free_slots() as usize;
-        Ok(input
-            .waiting
-            .iter()
-            .take(slots)
-            .map(|w| Assignment {
-                conversation: w.id,
-                agent: agent.id,
-            })
-            .collect())
+        Ok(probe_common::all_to(input.agents.last(), &input))
     }
 }
 
@@ -37,36 +25,12 @@ switchboard_sdk::export_strategy!(Probe);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_sdk::strategy::Agent;
-    use switchboard_sdk::testing::{RouteInputBuilder, agent, check_assignments, waiting};
 
     #[test]
-    fn probe_v2_fills_the_last_agent() {
-        let input = RouteInputBuilder::new()
-            .waiting(waiting(3))
-            .waiting(waiting(1))
-            .waiting(waiting(2))
-            .agent(Agent {
-                load: 1,
-                capacity: 3,
-                ..agent(7)
-            })
-            .agent(agent(8))
-            .build();
-        let out = Probe::route("", input.clone()).expect("routes");
+    fn describes_itself_as_probe_2_0_0() {
+        let info = Probe::describe();
         assert_eq!(
-            out,
-            [Assignment {
-                conversation: 3,
-                agent: 8
-            }]
-        );
-        assert_eq!(check_assignments(&input, &out), Ok(()));
-        assert_eq!(
-            (
-                Probe::describe().name.as_str(),
-                Probe::describe().version.as_str()
-            ),
+            (info.name.as_str(), info.version.as_str()),
             ("probe", "2.0.0")
         );
     }

@@ -10,9 +10,9 @@ use switchboard_sdk::provider::{
 
 use super::{endpoint, headers};
 use crate::config::DinstarConfig;
-use crate::gsm::{self, Encoding};
+use crate::gsm::Encoding;
 use crate::http::{body_text, failure, status_error};
-use crate::{number, render};
+use crate::render;
 
 /// The port for a channel slot: entry `slot mod len`, none when the list is empty.
 fn port_for(config: &DinstarConfig, slot: u32) -> Option<u8> {
@@ -22,24 +22,8 @@ fn port_for(config: &DinstarConfig, slot: u32) -> Option<u8> {
 
 /// Builds the `send_sms` request for `message`.
 pub fn prepare_send(config: &DinstarConfig, message: &Outbound) -> Result<HttpRequest, SendError> {
-    let text = render::sms_text(&message.content)?;
-    let Some(to) = number::recipient(&message.to) else {
-        return Err(SendError::BadRecipient(failure(
-            "no-recipient",
-            "the recipient has no number",
-        )));
-    };
-    let size = gsm::count(&text);
-    if size.segments > config.max_segments as usize {
-        return Err(SendError::Permanent(failure(
-            "too-long",
-            format!(
-                "the text needs {} SMS parts; this connector allows {}",
-                size.segments, config.max_segments
-            ),
-        )));
-    }
-    let encoding = match size.encoding {
+    let render::Sms { text, to, encoding } = render::checked_sms(message, config.max_segments)?;
+    let encoding = match encoding {
         Encoding::Gsm7 => "gsm-7bit",
         Encoding::Ucs2 => "unicode",
     };

@@ -8,10 +8,10 @@
 use switchboard_sdk::provider::{HttpRequest, HttpResponse, Outbound, Receipt, SendError};
 
 use crate::config::{KannelConfig, UnicodeTransport};
-use crate::gsm::{self, Encoding};
+use crate::gsm::Encoding;
 use crate::http::{body_text, failure, status_error};
 use crate::query::encode;
-use crate::{number, render};
+use crate::render;
 
 /// The Kannel escapes a delivery report fills in, after the message's own id:
 /// `%d` the report type (1, 2, 4, 8, 16), `%A` the SMSC's answer, `%p` the recipient of the
@@ -39,23 +39,7 @@ fn smsc_for(config: &KannelConfig, slot: u32) -> Option<&str> {
 
 /// Builds the `sendsms` request for `message`.
 pub fn prepare_send(config: &KannelConfig, message: &Outbound) -> Result<HttpRequest, SendError> {
-    let text = render::sms_text(&message.content)?;
-    let Some(to) = number::recipient(&message.to) else {
-        return Err(SendError::BadRecipient(failure(
-            "no-recipient",
-            "the recipient has no number",
-        )));
-    };
-    let size = gsm::count(&text);
-    if size.segments > config.max_segments as usize {
-        return Err(SendError::Permanent(failure(
-            "too-long",
-            format!(
-                "the text needs {} SMS parts; this connector allows {}",
-                size.segments, config.max_segments
-            ),
-        )));
-    }
+    let render::Sms { text, to, encoding } = render::checked_sms(message, config.max_segments)?;
     let local_utf16 = config.unicode == UnicodeTransport::Utf16be;
     let mut query: Vec<(&str, Vec<u8>)> = vec![
         ("username", config.username.clone().into_bytes()),
@@ -68,7 +52,7 @@ pub fn prepare_send(config: &KannelConfig, message: &Outbound) -> Result<HttpReq
     if let Some(smsc) = smsc_for(config, message.channel_slot) {
         query.push(("smsc", smsc.as_bytes().to_vec()));
     }
-    let body = match size.encoding {
+    let body = match encoding {
         Encoding::Gsm7 => {
             query.push(("coding", b"0".to_vec()));
             text.into_bytes()

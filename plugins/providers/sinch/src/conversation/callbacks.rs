@@ -14,7 +14,7 @@ use super::{errors, signature};
 use crate::address::from_identity;
 use crate::config::ConversationConfig;
 use crate::http::ok;
-use crate::json::{self, f64_at, object_at, str_at, string_at};
+use crate::json::{self, f64_at, object_at, str_at, string_at, strings_at};
 use crate::time::ms_at;
 
 /// Verifies (when a webhook secret is set) and translates one callback.
@@ -166,13 +166,7 @@ fn location_content(location: &Value) -> Content {
 }
 
 fn shared_contact(contact: &Value) -> SharedContact {
-    let list = |key: &str, field: &str| -> Vec<String> {
-        contact
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(|i| string_at(i, field)).collect())
-            .unwrap_or_default()
-    };
+    let list = |key: &str, field: &str| strings_at(contact, key, field);
     SharedContact {
         name: object_at(contact, "name")
             .and_then(|n| string_at(n, "full_name"))

@@ -14,7 +14,7 @@ use switchboard_sdk::provider::{
 use super::codes;
 use crate::address::from_identity;
 use crate::http::ok;
-use crate::json::{self, bool_at, object_at, str_at, string_at, text_at};
+use crate::json::{self, bool_at, object_at, str_at, string_at, strings_at, text_at};
 use crate::time::ms_at;
 
 /// Translates one batch.
@@ -124,13 +124,7 @@ fn location_content(location: &Value) -> Content {
 }
 
 fn shared_contact(contact: &Value) -> SharedContact {
-    let list = |key: &str, field: &str| -> Vec<String> {
-        contact
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(|i| string_at(i, field)).collect())
-            .unwrap_or_default()
-    };
+    let list = |key: &str, field: &str| strings_at(contact, key, field);
     let name = object_at(contact, "name");
     let full_name = name
         .and_then(|n| string_at(n, "formatted_name"))
