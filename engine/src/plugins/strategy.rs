@@ -40,9 +40,8 @@ pub async fn route_fresh(
     config: &str,
     input: &core::RouteInput,
 ) -> Result<Vec<core::Assignment>, PluginError> {
-    let pool = pool_of(plugin)?;
-    pool.clear();
-    route_on(runtime, plugin, pool, limits, config, input).await
+    pool_of(plugin)?.clear();
+    route(runtime, plugin, limits, config, input).await
 }
 
 /// The warm pool of a strategy plugin; any other kind is the caller's mistake.

@@ -2,7 +2,8 @@
 //! numbered text (as the contract asks of providers without buttons), and everything else is
 //! refused, since the capabilities say no media and no templates.
 
-use switchboard_sdk::provider::{Content, Interactive, Outbound, SendError};
+use switchboard_sdk::provider::{Content, Outbound, SendError};
+use switchboard_sdk::types::interactive_as_text;
 
 use crate::gsm::{self, Encoding};
 use crate::http::failure;
@@ -49,38 +50,12 @@ pub fn checked_sms(message: &Outbound, max_segments: u32) -> Result<Sms<'_>, Sen
 pub fn sms_text(content: &Content) -> Result<String, SendError> {
     match content {
         Content::Text(text) => Ok(text.clone()),
-        Content::Interactive(interactive) => Ok(numbered(interactive)),
+        Content::Interactive(interactive) => Ok(interactive_as_text(interactive)),
         other => Err(SendError::Permanent(failure(
             "unsupported-content",
             format!("SMS gateways send text only, not {}", kind(other)),
         ))),
     }
-}
-
-/// Header, body, one numbered line per choice, footer; blocks separated by a blank line.
-/// Plain ASCII punctuation keeps a GSM text 7-bit.
-fn numbered(interactive: &Interactive) -> String {
-    let choices: Vec<String> = interactive
-        .choices
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match &c.description {
-            Some(d) if !d.is_empty() => format!("{}. {} - {}", i + 1, c.title, d),
-            _ => format!("{}. {}", i + 1, c.title),
-        })
-        .collect();
-    let choices = choices.join("\n");
-    [
-        interactive.header.as_deref(),
-        Some(interactive.body.as_str()),
-        Some(choices.as_str()),
-        interactive.footer.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|block| !block.trim().is_empty())
-    .collect::<Vec<_>>()
-    .join("\n\n")
 }
 
 fn kind(content: &Content) -> &'static str {
@@ -100,6 +75,7 @@ fn kind(content: &Content) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use switchboard_sdk::provider::Interactive;
     use switchboard_sdk::provider::{Choice, MediaRef};
 
     #[test]

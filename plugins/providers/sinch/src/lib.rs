@@ -15,8 +15,8 @@
 //! do), `conversation` (`auth`, `message` → `send`, `errors`, `signature` → `callbacks`), `wavy`
 //! (`message` → `send`, `codes`, `callbacks`), and helpers shared by both: `address` (channel
 //! identities ↔ contact addresses), `http` (requests, headers, failures), `json` (lenient field
-//! access), `media` (a file's kind and format), `text` (interactive messages as numbered text),
-//! `time` (timestamps).
+//! access), `media` (a file's kind and format), `time` (timestamps). Interactive messages become
+//! numbered text with the SDK's `interactive_as_text`.
 //!
 //! A send goes `prepare_send` → host → `read_send_response` → receipt; a callback goes
 //! `handle_webhook` → (signature check) → events.
@@ -28,7 +28,6 @@ mod conversation;
 mod http;
 mod json;
 mod media;
-mod text;
 mod time;
 mod wavy;
 

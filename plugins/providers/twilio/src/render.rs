@@ -1,42 +1,8 @@
-//! Content Twilio's Messages API has no field for, written as text: interactive messages as
-//! numbered choices (Twilio's buttons and lists exist only as pre-approved Content templates),
-//! shared contacts, and locations on SMS.
+//! Content Twilio's Messages API has no field for, written as text: shared contacts, and
+//! locations on SMS. (Interactive messages: `switchboard_sdk::types::interactive_as_text`,
+//! since Twilio's buttons and lists exist only as pre-approved Content templates.)
 
-use switchboard_sdk::provider::{Interactive, Location, SharedContact};
-
-/// ```text
-/// Header
-///
-/// Body
-///
-/// 1. Title — description
-/// 2. Title
-///
-/// Footer
-/// ```
-pub fn interactive(message: &Interactive) -> String {
-    let mut blocks: Vec<String> = Vec::new();
-    if let Some(header) = message.header.as_deref().filter(|h| !h.is_empty()) {
-        blocks.push(header.to_owned());
-    }
-    blocks.push(message.body.clone());
-    let choices: Vec<String> = message
-        .choices
-        .iter()
-        .enumerate()
-        .map(|(i, choice)| match choice.description.as_deref() {
-            Some(d) if !d.is_empty() => format!("{}. {} — {d}", i + 1, choice.title),
-            _ => format!("{}. {}", i + 1, choice.title),
-        })
-        .collect();
-    if !choices.is_empty() {
-        blocks.push(choices.join("\n"));
-    }
-    if let Some(footer) = message.footer.as_deref().filter(|f| !f.is_empty()) {
-        blocks.push(footer.to_owned());
-    }
-    blocks.join("\n\n")
-}
+use switchboard_sdk::provider::{Location, SharedContact};
 
 /// One block per contact: the name, then each phone and e-mail on its own line.
 pub fn contacts(contacts: &[SharedContact]) -> String {
@@ -76,33 +42,6 @@ pub fn label(location: &Location) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_sdk::provider::Choice;
-
-    #[test]
-    fn interactive_becomes_numbered_text() {
-        let message = Interactive {
-            header: Some("Order 42".into()),
-            body: "What now?".into(),
-            footer: Some("Reply with a number".into()),
-            list_button: None,
-            choices: vec![
-                Choice {
-                    id: "track".into(),
-                    title: "Track".into(),
-                    description: Some("Where is it".into()),
-                },
-                Choice {
-                    id: "agent".into(),
-                    title: "Talk to someone".into(),
-                    description: None,
-                },
-            ],
-        };
-        assert_eq!(
-            interactive(&message),
-            "Order 42\n\nWhat now?\n\n1. Track — Where is it\n2. Talk to someone\n\nReply with a number"
-        );
-    }
 
     #[test]
     fn contacts_and_locations_as_text() {

@@ -17,6 +17,7 @@ use switchboard_sdk::http::{failure, pair, retry_after_ms};
 use switchboard_sdk::provider::{
     Content, HttpRequest, HttpResponse, Outbound, Receipt, Retryable, SendError, TemplateMessage,
 };
+use switchboard_sdk::types::interactive_as_text;
 
 use crate::address;
 use crate::config::{Channel, Config};
@@ -108,7 +109,7 @@ fn content_fields(
             }
             Channel::Sms => vec![("Body", render::location(location))],
         },
-        Content::Interactive(interactive) => vec![("Body", render::interactive(interactive))],
+        Content::Interactive(interactive) => vec![("Body", interactive_as_text(interactive))],
         Content::Contacts(contacts) => vec![("Body", render::contacts(contacts))],
         Content::ChoiceReply(_) | Content::Reaction(_) | Content::Unsupported(_) => {
             return Err(SendError::Permanent(failure(

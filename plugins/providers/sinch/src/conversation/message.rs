@@ -10,7 +10,7 @@ use switchboard_sdk::provider::{
 use crate::config::SinchChannel;
 use crate::http::permanent;
 use crate::media::{self, MediaKind};
-use crate::text::interactive_as_text;
+use switchboard_sdk::types::interactive_as_text;
 
 /// The message object for `content` on `channel`.
 pub fn message_json(content: &Content, channel: SinchChannel) -> Result<Value, SendError> {

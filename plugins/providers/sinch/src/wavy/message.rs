@@ -10,7 +10,7 @@ use switchboard_sdk::provider::{
 use crate::config::WavyConfig;
 use crate::http::permanent;
 use crate::media;
-use crate::text::interactive_as_text;
+use switchboard_sdk::types::interactive_as_text;
 
 /// The message object for `content`.
 pub fn message_json(config: &WavyConfig, content: &Content) -> Result<Value, SendError> {
