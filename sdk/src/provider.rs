@@ -18,6 +18,43 @@ pub use wit::{
     WebhookResult,
 };
 
+/// The well-known names of [`InboundMessage::attributes`] (see the WIT's `inbound-message`).
+pub mod attribute {
+    /// `true` when the customer forwarded the message.
+    pub const FORWARDED: &str = "forwarded";
+    /// `true` when the message was forwarded many times.
+    pub const FREQUENTLY_FORWARDED: &str = "frequently-forwarded";
+    /// Click-to-WhatsApp ad click id.
+    pub const REFERRAL_CTWA_CLID: &str = "referral.ctwa-clid";
+    /// The ad or post the customer came from.
+    pub const REFERRAL_SOURCE_ID: &str = "referral.source-id";
+    /// `ad` or `post`.
+    pub const REFERRAL_SOURCE_TYPE: &str = "referral.source-type";
+    /// The URL of the ad or post.
+    pub const REFERRAL_SOURCE_URL: &str = "referral.source-url";
+    /// The ad's headline.
+    pub const REFERRAL_HEADLINE: &str = "referral.headline";
+    /// The ad's body text.
+    pub const REFERRAL_BODY: &str = "referral.body";
+    /// The parent of the sender's business-scoped user id; not an address.
+    pub const PARENT_USER_ID: &str = "parent-user-id";
+}
+
+/// A connector config the adapter cannot use, as a send error: `misconfigured`, so the host
+/// pauses the connector and alerts instead of failing every queued message.
+pub fn misconfigured(error: PluginError) -> SendError {
+    SendError::Misconfigured(Failure {
+        code: error.code,
+        message: format!("connector config: {}", error.message),
+    })
+}
+
+/// A connector config the adapter cannot use, as a webhook error: `unavailable` (503), so the
+/// provider retries once the config is fixed instead of dropping the call.
+pub fn unavailable(error: PluginError) -> WebhookError {
+    WebhookError::Unavailable(format!("connector config: {}", error.message))
+}
+
 /// A provider adapter. `config` is the connector's config as JSON text; `auth` is the token
 /// from [`Provider::read_auth`], cached by the host, when the provider needs one.
 pub trait Provider {
@@ -26,8 +63,9 @@ pub trait Provider {
     /// [`PluginKind::Provider`]: crate::PluginKind::Provider
     fn describe() -> PluginInfo;
 
-    /// What the provider can do; read once per loaded plugin version.
-    fn capabilities(config: &str) -> CapabilitySet;
+    /// What the provider can do with this connector's config; read per connector and again
+    /// when the config changes. A config the adapter cannot use is an error (`bad-config`).
+    fn capabilities(config: &str) -> Result<CapabilitySet, PluginError>;
 
     /// Builds the token request (when `capabilities.needs_auth`).
     fn prepare_auth(config: &str) -> Result<HttpRequest, PluginError> {
@@ -69,13 +107,17 @@ pub trait Provider {
         Err(PluginError::unsupported("prepare-media-fetch"))
     }
 
-    /// Reads a media response: another request to make, or done.
+    /// Reads a media response: another request to make, or done. `step` is 0 for the answer
+    /// to [`Provider::prepare_media_fetch`]'s request, 1 for the next, …; `request` is the
+    /// request that produced `response`, as the adapter built it.
     fn read_media_fetch(
         config: &str,
         auth: Option<&str>,
+        step: u8,
+        request: HttpRequest,
         response: HttpResponse,
     ) -> Result<MediaStep, PluginError> {
-        let _ = (config, auth, response);
+        let _ = (config, auth, step, request, response);
         Err(PluginError::unsupported("read-media-fetch"))
     }
 
@@ -89,9 +131,13 @@ pub trait Provider {
         Err(PluginError::unsupported("prepare-poll"))
     }
 
-    /// Reads a poll response.
-    fn read_poll(config: &str, response: HttpResponse) -> Result<PollBatch, PluginError> {
-        let _ = (config, response);
+    /// Reads a poll response; `cursor` is the one the request was built from.
+    fn read_poll(
+        config: &str,
+        cursor: Option<&str>,
+        response: HttpResponse,
+    ) -> Result<PollBatch, PluginError> {
+        let _ = (config, cursor, response);
         Err(PluginError::unsupported("read-poll"))
     }
 }
@@ -131,7 +177,7 @@ impl<T: Provider> metadata::Guest for Export<T> {
 }
 
 impl<T: Provider> wit::Guest for Export<T> {
-    fn capabilities(config: String) -> CapabilitySet {
+    fn capabilities(config: String) -> Result<CapabilitySet, PluginError> {
         T::capabilities(&config)
     }
 
@@ -177,9 +223,11 @@ impl<T: Provider> wit::Guest for Export<T> {
     fn read_media_fetch(
         config: String,
         auth: Option<String>,
+        step: u8,
+        request: HttpRequest,
         response: HttpResponse,
     ) -> Result<MediaStep, PluginError> {
-        T::read_media_fetch(&config, auth.as_deref(), response)
+        T::read_media_fetch(&config, auth.as_deref(), step, request, response)
     }
 
     fn prepare_poll(
@@ -190,8 +238,12 @@ impl<T: Provider> wit::Guest for Export<T> {
         T::prepare_poll(&config, auth.as_deref(), cursor.as_deref())
     }
 
-    fn read_poll(config: String, response: HttpResponse) -> Result<PollBatch, PluginError> {
-        T::read_poll(&config, response)
+    fn read_poll(
+        config: String,
+        cursor: Option<String>,
+        response: HttpResponse,
+    ) -> Result<PollBatch, PluginError> {
+        T::read_poll(&config, cursor.as_deref(), response)
     }
 }
 
@@ -206,8 +258,8 @@ mod tests {
             PluginInfo::new(crate::PluginKind::Provider, "minimal", "0.1.0")
         }
 
-        fn capabilities(_: &str) -> CapabilitySet {
-            CapabilitySet {
+        fn capabilities(_: &str) -> Result<CapabilitySet, PluginError> {
+            Ok(CapabilitySet {
                 channels: vec![Channel::Sms],
                 session_window_ms: None,
                 templates: TemplateRule::None,
@@ -218,7 +270,7 @@ mod tests {
                 media_send: false,
                 poll_interval_ms: None,
                 max_text_length: 160,
-            }
+            })
         }
 
         fn prepare_send(_: &str, _: Option<&str>, _: Outbound) -> Result<HttpRequest, SendError> {
@@ -231,6 +283,7 @@ mod tests {
         fn read_send_response(_: &str, _: Outbound, _: HttpResponse) -> Result<Receipt, SendError> {
             Ok(Receipt {
                 provider_message_id: "1".into(),
+                recipient: None,
             })
         }
 
@@ -246,13 +299,19 @@ mod tests {
             headers: vec![],
             body: vec![],
         };
+        let request = HttpRequest {
+            method: "GET".into(),
+            url: "https://example.test/m".into(),
+            headers: vec![],
+            body: vec![],
+        };
         for error in [
             Minimal::prepare_auth("").err(),
             Minimal::read_auth("", response.clone()).err(),
             Minimal::prepare_media_fetch("", None, "m").err(),
-            Minimal::read_media_fetch("", None, response.clone()).err(),
+            Minimal::read_media_fetch("", None, 0, request, response.clone()).err(),
             Minimal::prepare_poll("", None, None).err(),
-            Minimal::read_poll("", response).err(),
+            Minimal::read_poll("", None, response).err(),
         ] {
             assert_eq!(error.map(|e| e.code), Some("unsupported".to_owned()));
         }
@@ -267,8 +326,24 @@ mod tests {
             Err("this plugin does not implement `prepare-poll`".into())
         );
         assert_eq!(
-            <Export<Minimal> as wit::Guest>::capabilities(String::new()).max_text_length,
-            160
+            <Export<Minimal> as wit::Guest>::capabilities(String::new()).map(|c| c.max_text_length),
+            Ok(160)
+        );
+    }
+
+    #[test]
+    fn config_errors_pause_sends_and_defer_webhooks() {
+        let error = || PluginError::bad_config("`token` is required");
+        assert_eq!(
+            misconfigured(error()),
+            SendError::Misconfigured(Failure {
+                code: "bad-config".into(),
+                message: "connector config: `token` is required".into(),
+            })
+        );
+        assert_eq!(
+            unavailable(error()),
+            WebhookError::Unavailable("connector config: `token` is required".into())
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Test kit for plugin unit tests with plain `cargo test` (native builds only): builders for
-//! routing inputs, the host's validation of a strategy's answer, and the log lines written.
+//! routing inputs, the host's validation of a strategy's answer, webhook calls and HTTP
+//! responses as the host hands them to a provider adapter, and the log lines written.
 //!
 //! ```
 //! use switchboard_sdk::strategy::Agent;
@@ -15,10 +16,38 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::log::Level;
+use crate::provider::{HttpResponse, Pair, WebhookRequest};
 use crate::strategy::{Agent, Assignment, Attribute, Exclusion, RouteInput, Waiting};
 
-/// The `now_ms` of a [`RouteInputBuilder`] unless set: 2023-11-14T22:13:20Z.
+/// The `now_ms` of a [`RouteInputBuilder`] and the `received_at_ms` of a [`webhook_request`]
+/// unless set: 2023-11-14T22:13:20Z.
 pub const NOW_MS: u64 = 1_700_000_000_000;
+
+/// The caller of a [`webhook_request`] (TEST-NET-3).
+pub const PEER_ADDR: &str = "203.0.113.1";
+
+/// A webhook call as the host hands it to `handle_webhook`: received at [`NOW_MS`] from
+/// [`PEER_ADDR`]. Change fields with struct update syntax:
+/// `WebhookRequest { received_at_ms: 5, ..webhook_request("POST", url, vec![], body) }`.
+pub fn webhook_request(method: &str, url: &str, headers: Vec<Pair>, body: &[u8]) -> WebhookRequest {
+    WebhookRequest {
+        method: method.to_owned(),
+        url: url.to_owned(),
+        headers,
+        body: body.to_vec(),
+        peer_addr: PEER_ADDR.to_owned(),
+        received_at_ms: NOW_MS,
+    }
+}
+
+/// A provider's answer as the host hands it to a `read_x` step.
+pub fn http_response(status: u16, headers: Vec<Pair>, body: &[u8]) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers,
+        body: body.to_vec(),
+    }
+}
 
 /// A conversation just queued: no priority, no skills, no previous agent. Change fields with
 /// struct update syntax: `Waiting { priority: 2, ..waiting(1) }`.
@@ -267,6 +296,16 @@ mod tests {
             check_assignments(&input, &[pair(1, 9)]).is_err_and(|e| e.contains("not eligible"))
         );
         assert_eq!(check_assignments(&input, &[pair(1, 8), pair(2, 7)]), Ok(()));
+    }
+
+    #[test]
+    fn webhook_requests_arrive_now_from_a_test_address() {
+        let request = webhook_request("POST", "https://h.test/hook", vec![], b"{}");
+        assert_eq!(
+            (request.received_at_ms, request.peer_addr.as_str()),
+            (NOW_MS, PEER_ADDR)
+        );
+        assert_eq!(http_response(204, vec![], b"").status, 204);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Message content and addresses, shared by bots and providers (`switchboard:types/common`).
 
 pub use crate::bindings::meta::switchboard::types::common::{
-    Channel, Choice, ContactAddress, Content, Interactive, Location, MediaRef, Pair, Reaction,
-    SharedContact, TemplateHeader, TemplateMessage,
+    ButtonKind, Channel, Choice, ContactAddress, Content, Interactive, Location, MediaRef, Pair,
+    Reaction, SharedContact, TemplateButton, TemplateHeader, TemplateMessage,
 };
 
 /// An interactive message as numbered text, for channels without buttons or lists (SMS, and

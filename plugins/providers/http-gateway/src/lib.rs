@@ -31,7 +31,7 @@ pub mod time;
 
 use switchboard_sdk::provider::{
     CapabilitySet, HttpRequest, HttpResponse, Outbound, PollBatch, Provider, Receipt, SendError,
-    WebhookError, WebhookRequest, WebhookResult,
+    WebhookError, WebhookRequest, WebhookResult, misconfigured, unavailable,
 };
 use switchboard_sdk::{PluginError, PluginInfo, PluginKind};
 
@@ -41,7 +41,7 @@ use crate::config::Config;
 pub struct HttpGateway;
 
 fn send_config(json: &str) -> Result<Config, SendError> {
-    config::load(json).map_err(|e| SendError::Permanent(http::failure(&e.code, e.message)))
+    config::load(json).map_err(misconfigured)
 }
 
 impl Provider for HttpGateway {
@@ -58,8 +58,8 @@ impl Provider for HttpGateway {
         .with_config_schema(config::SCHEMA)
     }
 
-    fn capabilities(config: &str) -> CapabilitySet {
-        capabilities::for_config(config)
+    fn capabilities(config: &str) -> Result<CapabilitySet, PluginError> {
+        Ok(capabilities::of(&config::load(config)?))
     }
 
     fn prepare_send(
@@ -88,8 +88,9 @@ impl Provider for HttpGateway {
         config: &str,
         request: WebhookRequest,
     ) -> Result<WebhookResult, WebhookError> {
-        let config = config::load(config)
-            .map_err(|e| WebhookError::Malformed(format!("connector config: {}", e.message)))?;
+        // Unsigned pushes and get-urls: without a config nothing can be checked or routed, and
+        // a 503 makes Kannel and Dinstar try again later.
+        let config = config::load(config).map_err(unavailable)?;
         match config {
             Config::Kannel(k) => kannel::handle_webhook(&k, &request),
             Config::Dinstar(d) => dinstar::handle_webhook(&d, &request),
@@ -107,10 +108,14 @@ impl Provider for HttpGateway {
         }
     }
 
-    fn read_poll(config: &str, response: HttpResponse) -> Result<PollBatch, PluginError> {
+    fn read_poll(
+        config: &str,
+        cursor: Option<&str>,
+        response: HttpResponse,
+    ) -> Result<PollBatch, PluginError> {
         match config::load(config)? {
             Config::Kannel(_) => Err(PluginError::unsupported("read-poll")),
-            Config::Dinstar(d) => dinstar::read_poll(&d, &response),
+            Config::Dinstar(d) => dinstar::read_poll(&d, cursor, &response),
         }
     }
 }

@@ -97,6 +97,7 @@ fn gateway_errors_are_classified() {
     let kind = |r: Result<String, SendError>| match r {
         Err(SendError::Permanent(f)) => format!("permanent {}", f.code),
         Err(SendError::Retryable(r)) => format!("retryable {}", r.failure.code),
+        Err(SendError::Misconfigured(f)) => format!("misconfigured {}", f.code),
         other => format!("{other:?}"),
     };
     assert_eq!(
@@ -106,7 +107,7 @@ fn gateway_errors_are_classified() {
     assert_eq!(kind(read(200, r#"{"error_code":400}"#)), "permanent 400");
     assert_eq!(kind(read(200, r#"{"error_code":500}"#)), "retryable 500");
     assert_eq!(kind(read(200, r#"{"error_code":550}"#)), "retryable 550");
-    assert_eq!(kind(read(401, "Unauthorized")), "permanent 401");
+    assert_eq!(kind(read(401, "Unauthorized")), "misconfigured 401");
     assert_eq!(kind(read(502, "")), "retryable 502");
     assert_eq!(kind(read(200, "<html>")), "permanent bad-response");
 }
@@ -143,8 +144,12 @@ fn a_poll_answer_becomes_messages_and_the_next_cursor() {
         {"incoming_sms_id":1,"port":1,"number":"6717","smsc":"+8613800757511","timestamp":"2016-07-12 15:46:18","text":"test"},
         {"incoming_sms_id":3,"port":2,"number":"+5491155550123","smsc":"+8613800757511","timestamp":"2016-07-12 15:47:00","text":"Hola 😀","imsi":"460001"}
     ],"read":4,"unread":2}"#;
-    let batch = HttpGateway::read_poll(DINSTAR, response(200, body)).expect("reads");
+    let batch = HttpGateway::read_poll(DINSTAR, None, response(200, body)).expect("reads");
     assert_eq!(batch.cursor.as_deref(), Some("3"));
+    assert!(
+        batch.more,
+        "the gateway may have capped the answer: ask again at once"
+    );
     let [Event::Message(first), Event::Message(second)] = batch.events.as_slice() else {
         panic!("two messages: {:?}", batch.events)
     };
@@ -161,9 +166,10 @@ fn a_poll_answer_becomes_messages_and_the_next_cursor() {
 }
 
 #[test]
-fn an_empty_poll_keeps_the_cursor() {
+fn an_empty_poll_keeps_the_cursor_and_waits() {
     let batch = HttpGateway::read_poll(
         DINSTAR,
+        Some("41"),
         response(
             200,
             r#"{"error_code":200,"sn":"a","sms":[],"read":0,"unread":0}"#,
@@ -171,13 +177,36 @@ fn an_empty_poll_keeps_the_cursor() {
     )
     .expect("reads");
     assert!(batch.events.is_empty());
-    assert_eq!(batch.cursor, None);
+    assert_eq!((batch.cursor, batch.more), (None, false));
+}
+
+#[test]
+fn messages_at_or_below_the_cursor_never_move_it_back() {
+    let _ = switchboard_sdk::testing::take_logs();
+    let body = r#"{"error_code":200,"sn":"a","sms":[
+        {"incoming_sms_id":2,"port":2,"number":"+5491155550123","text":"old"},
+        {"incoming_sms_id":41,"port":2,"number":"+5491155550123","text":"seen"}]}"#;
+    let batch = HttpGateway::read_poll(DINSTAR, Some("41"), response(200, body)).expect("reads");
+    assert!(batch.events.is_empty());
+    assert_eq!((batch.cursor, batch.more), (None, false));
+    let logs = switchboard_sdk::testing::take_logs();
+    assert!(
+        logs.iter()
+            .any(|(_, line)| line.contains("2 messages at or below the cursor 41")),
+        "{logs:?}"
+    );
+    let newer = body.replace("\"incoming_sms_id\":41", "\"incoming_sms_id\":42");
+    let batch = HttpGateway::read_poll(DINSTAR, Some("41"), response(200, &newer)).expect("reads");
+    assert_eq!(
+        (batch.events.len(), batch.cursor.as_deref()),
+        (1, Some("42"))
+    );
 }
 
 #[test]
 fn poll_failures_are_plugin_errors() {
     let code = |status, body: &str| {
-        HttpGateway::read_poll(DINSTAR, response(status, body))
+        HttpGateway::read_poll(DINSTAR, None, response(status, body))
             .map(|_| String::new())
             .unwrap_or_else(|e| e.code)
     };
@@ -243,12 +272,53 @@ fn pushed_results_with_a_user_id_are_statuses() {
 }
 
 #[test]
-fn reports_that_name_no_user_id_are_acknowledged_and_skipped() {
-    // The examples of providers.md §4: no user_id, and a deliver status names only ref_id.
+fn a_result_records_the_network_reference_as_an_alias() {
+    let events = push(r#"{"sn":"xxxx-xxxx-xxxx-xxxx","sms_result":[
+        {"port":1,"user_id":42,"number":"+5491155550123","time":"2016-07-12 01:46:02","status":"SENT_OK","count":1,"succ_count":1,"ref_id":215,"imsi":"4600"},
+        {"port":1,"user_id":43,"number":"+5491155550124","status":"SENT_OK"}]}"#)
+    .expect("reads");
+    let aliases: Vec<_> = events
+        .iter()
+        .map(|e| match e {
+            Event::Status(s) => s.aliases.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        aliases,
+        [vec!["ref:xxxx-xxxx-xxxx-xxxx:1:215".to_owned()], vec![]]
+    );
+}
+
+#[test]
+fn a_network_delivery_report_names_the_message_by_its_alias() {
+    // The example of providers.md §4, and a permanent failure and a retry still under way.
+    let deliver = r#"{"sn":"xxxx-xxxx-xxxx-xxxx","sms_deliver_status":[
+        {"port":1,"number":"10086","time":"2016-07-12 15:46:53","ref_id":215,"status_code":0,"imsi":"4600"},
+        {"port":1,"number":"10086","time":"2016-07-12 15:47:00","ref_id":216,"status_code":65},
+        {"port":1,"number":"10086","time":"2016-07-12 15:47:00","ref_id":217,"status_code":33}]}"#;
+    let events = push(deliver).expect("reads");
+    let [Event::Status(delivered), Event::Status(failed)] = events.as_slice() else {
+        panic!("two statuses: {events:?}")
+    };
+    assert_eq!(
+        delivered.provider_message_id,
+        provider_http_gateway::dinstar::ref_alias(Some("xxxx-xxxx-xxxx-xxxx"), 1, 215)
+    );
+    assert_eq!(
+        (delivered.state, delivered.message_id, delivered.at_ms),
+        (DeliveryState::Delivered, None, 1_468_349_213_000)
+    );
+    assert_eq!(failed.provider_message_id, "ref:xxxx-xxxx-xxxx-xxxx:1:216");
+    assert!(matches!(&failed.error, Some(SendError::Permanent(f)) if f.code == "status-65"));
+}
+
+#[test]
+fn results_without_a_user_id_and_other_pushes_are_acknowledged_and_skipped() {
+    // The examples of providers.md §4: a result without user_id, and a port registration.
     let result = r#"{"sn":"xxxx-xxxx-xxxx-xxxx","sms_result":[{"port":1,"number":"10086","time":"2016-07-12 01:46:02","status":"DELIVERED","count":1,"succ_count":1,"ref_id":215,"imsi":"4600"}]}"#;
-    let deliver = r#"{"sn":"xxxx-xxxx-xxxx-xxxx","sms_deliver_status":[{"port":1,"number":"10086","time":"2016-07-12 15:46:53","ref_id":215,"status_code":0,"imsi":"4600"}]}"#;
     let register = r#"{"sn":"xxxx-xxxx-xxxx-xxxx","register":[{"port":1,"imsi":"4600","number":"+5491100000001"}]}"#;
-    for body in [result, deliver, register] {
+    for body in [result, register] {
         assert_eq!(push(body), Ok(Vec::new()), "{body}");
     }
 }
@@ -267,10 +337,11 @@ fn malformed_pushes_are_refused() {
 
 #[test]
 fn dinstar_polls_unless_turned_off() {
-    assert_eq!(
-        HttpGateway::capabilities(DINSTAR).poll_interval_ms,
-        Some(10_000)
-    );
-    let off = with(DINSTAR, r#""poll_interval_ms":0"#);
-    assert_eq!(HttpGateway::capabilities(&off).poll_interval_ms, None);
+    let interval = |config: &str| {
+        HttpGateway::capabilities(config)
+            .expect("capabilities")
+            .poll_interval_ms
+    };
+    assert_eq!(interval(DINSTAR), Some(10_000));
+    assert_eq!(interval(&with(DINSTAR, r#""poll_interval_ms":0"#)), None);
 }

@@ -193,5 +193,20 @@ fn unknown_or_malformed_calls_are_refused() {
 fn kannel_connectors_do_not_poll() {
     let error = HttpGateway::prepare_poll(KANNEL, None, None).expect_err("no polling");
     assert_eq!(error.code, "unsupported");
-    assert_eq!(HttpGateway::capabilities(KANNEL).poll_interval_ms, None);
+    let capabilities = HttpGateway::capabilities(KANNEL).expect("capabilities");
+    assert_eq!(capabilities.poll_interval_ms, None);
+}
+
+#[test]
+fn without_a_usable_config_calls_are_deferred_not_refused() {
+    let call = get(&format!("{HOOK}?id=1&from=%2B5491155550123&text=hi"));
+    for config in ["{", r#"{"style":"kannel"}"#] {
+        assert!(
+            matches!(
+                HttpGateway::handle_webhook(config, call.clone()),
+                Err(WebhookError::Unavailable(_))
+            ),
+            "{config}"
+        );
+    }
 }

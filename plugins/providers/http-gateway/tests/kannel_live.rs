@@ -69,6 +69,7 @@ fn request(line: &str) -> WebhookRequest {
             .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
             .collect(),
         peer_addr: "127.0.0.1".into(),
+        received_at_ms: switchboard_sdk::testing::NOW_MS,
     }
 }
 

@@ -161,10 +161,10 @@ fn a_reply_to_a_short_code_goes_to_the_raw_id() {
 }
 
 #[test]
-fn a_bad_config_is_a_permanent_send_error() {
+fn a_bad_config_pauses_the_connector() {
     assert!(matches!(
         HttpGateway::prepare_send(r#"{"style":"kannel"}"#, None, outbound("hi")),
-        Err(SendError::Permanent(f)) if f.code == "bad-config"
+        Err(SendError::Misconfigured(f)) if f.code == "bad-config"
     ));
 }
 
@@ -190,11 +190,12 @@ fn kannel_refusals_are_classified() {
         Err(SendError::Permanent(f)) => format!("permanent {}", f.code),
         Err(SendError::BadRecipient(f)) => format!("bad-recipient {}", f.code),
         Err(SendError::Retryable(f)) => format!("retryable {}", f.failure.code),
+        Err(SendError::Misconfigured(f)) => format!("misconfigured {}", f.code),
         other => format!("{other:?}"),
     };
     assert_eq!(
         code(read(403, "Authorization failed for sendsms")),
-        "permanent auth-failed"
+        "misconfigured auth-failed"
     );
     assert_eq!(
         code(read(403, "Not routable. Do not try again.")),

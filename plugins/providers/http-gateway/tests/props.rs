@@ -115,6 +115,7 @@ proptest! {
                 headers: headers.clone(),
                 body,
                 peer_addr: String::new(),
+                received_at_ms: 0,
             };
             let _ = HttpGateway::handle_webhook(KANNEL, request);
         }
@@ -126,11 +127,12 @@ proptest! {
         body in prop::collection::vec(any::<u8>(), 0..256),
         shaped in dinstar_json(),
         method in method(),
+        cursor in proptest::option::of("[0-9]{0,20}|.{0,8}"),
     ) {
         for body in [body, shaped] {
-            let _ = HttpGateway::read_poll(DINSTAR, HttpResponse { status, headers: Vec::new(), body: body.clone() });
+            let _ = HttpGateway::read_poll(DINSTAR, cursor.as_deref(), HttpResponse { status, headers: Vec::new(), body: body.clone() });
             let _ = HttpGateway::read_send_response(DINSTAR, outbound("x"), HttpResponse { status, headers: Vec::new(), body: body.clone() });
-            let request = WebhookRequest { method: method.clone(), url: HOOK.into(), headers: Vec::new(), body, peer_addr: String::new() };
+            let request = WebhookRequest { method: method.clone(), url: HOOK.into(), headers: Vec::new(), body, peer_addr: String::new(), received_at_ms: 0 };
             let _ = HttpGateway::handle_webhook(DINSTAR, request);
         }
     }
@@ -145,7 +147,7 @@ proptest! {
     fn any_config_text_is_handled(config in any::<String>(), cursor in proptest::option::of(any::<String>())) {
         let _ = HttpGateway::capabilities(&config);
         let _ = HttpGateway::prepare_poll(&config, None, cursor.as_deref());
-        let _ = HttpGateway::read_poll(&config, response(200, "{}"));
+        let _ = HttpGateway::read_poll(&config, cursor.as_deref(), response(200, "{}"));
         let _ = HttpGateway::prepare_send(&config, None, outbound("x"));
     }
 }

@@ -4,7 +4,7 @@
 
 use switchboard_sdk::provider::{CapabilitySet, Channel, TemplateRule};
 
-use crate::config::{self, Config, SinchChannel};
+use crate::config::{Config, SinchChannel};
 
 /// WhatsApp's customer-service window.
 const WHATSAPP_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
@@ -13,11 +13,9 @@ const WHATSAPP_TEXT: u32 = 4096;
 /// A long concatenated SMS; Sinch splits it into parts.
 const SMS_TEXT: u32 = 1600;
 
-/// The capabilities of a connector. A config that does not load gets those of the default
-/// (Conversation API on WhatsApp, with a token step, unsigned so the host guards the webhook
-/// URL itself); every step then reports the config error.
-pub fn of(json: &str) -> CapabilitySet {
-    match config::load(json).unwrap_or_default() {
+/// The capabilities of a connector.
+pub fn of(config: &Config) -> CapabilitySet {
+    match config {
         Config::Conversation(c) => {
             let signed = !c.webhook_secret.is_empty();
             match c.channel {

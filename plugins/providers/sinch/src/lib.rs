@@ -33,7 +33,7 @@ mod wavy;
 
 use switchboard_sdk::provider::{
     AuthToken, CapabilitySet, HttpRequest, HttpResponse, Outbound, Provider, Receipt, SendError,
-    WebhookError, WebhookRequest, WebhookResult,
+    WebhookError, WebhookRequest, WebhookResult, misconfigured, unavailable,
 };
 use switchboard_sdk::{PluginError, PluginInfo, PluginKind};
 
@@ -42,15 +42,15 @@ use config::Config;
 /// The plugin.
 pub struct Sinch;
 
-/// The config, or a `permanent` send error with code `bad-config`.
+/// The config, or a `misconfigured` send error with code `bad-config`.
 fn send_config(config: &str) -> Result<Config, SendError> {
-    config::load(config).map_err(|e| http::permanent(&e.code, e.message))
+    config::load(config).map_err(misconfigured)
 }
 
-/// The config, or a `malformed` webhook error. The contract has no "misconfigured" webhook
-/// error, so the host answers 400 and the provider retries until the config is fixed.
+/// The config, or an `unavailable` webhook error: the host answers 503 and Sinch retries
+/// until the config is fixed (a 4xx it would drop).
 fn webhook_config(config: &str) -> Result<Config, WebhookError> {
-    config::load(config).map_err(|e| WebhookError::Malformed(format!("{}: {}", e.code, e.message)))
+    config::load(config).map_err(unavailable)
 }
 
 impl Provider for Sinch {
@@ -63,8 +63,8 @@ impl Provider for Sinch {
             .with_config_schema(config::SCHEMA)
     }
 
-    fn capabilities(config: &str) -> CapabilitySet {
-        capabilities::of(config)
+    fn capabilities(config: &str) -> Result<CapabilitySet, PluginError> {
+        Ok(capabilities::of(&config::load(config)?))
     }
 
     fn prepare_auth(config: &str) -> Result<HttpRequest, PluginError> {

@@ -11,14 +11,17 @@ const SECONDS_BELOW: u64 = 100_000_000_000;
 pub fn ms_at(value: &Value, key: &str) -> Option<u64> {
     match value.get(key)? {
         Value::Number(n) => n.as_u64().map(unix_ms),
-        Value::String(s) => {
-            let s = s.trim();
-            match s.parse::<u64>() {
-                Ok(n) => Some(unix_ms(n)),
-                Err(_) => rfc3339_ms(s),
-            }
-        }
+        Value::String(s) => text_ms(s),
         _ => None,
+    }
+}
+
+/// A timestamp written as text: Unix time (seconds or ms) or RFC 3339.
+pub fn text_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    match s.parse::<u64>() {
+        Ok(n) => Some(unix_ms(n)),
+        Err(_) => rfc3339_ms(s),
     }
 }
 

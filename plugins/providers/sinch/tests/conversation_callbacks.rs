@@ -4,13 +4,13 @@
 mod common;
 
 use common::{
-    CONVERSATION, CONVERSATION_SMS, NONCE, TIMESTAMP, WEBHOOK_SECRET, fixture, signature_headers,
-    signed_webhook, sinch_signature, webhook,
+    CONVERSATION, CONVERSATION_SMS, NONCE, RECEIVED_AT_MS, TIMESTAMP, WEBHOOK_SECRET, fixture,
+    signature_headers, signed_webhook, sinch_signature, webhook,
 };
 use provider_sinch::Sinch;
 use switchboard_sdk::provider::{
     Content, DeliveryState, DeliveryStatus, Event, InboundMessage, LimitKind, Provider, SendError,
-    WebhookError, WebhookResult,
+    WebhookError, WebhookRequest, WebhookResult,
 };
 
 /// A body and its signature computed by hand (Python `hmac` and `openssl dgst -hmac`) from
@@ -119,6 +119,36 @@ fn missing_signature_headers_are_refused() {
         assert!(unauthorized(webhook(&body, headers)), "without {missing}");
     }
     assert!(unauthorized(webhook(&body, Vec::new())));
+}
+
+#[test]
+fn a_callback_replayed_later_than_the_window_is_refused() {
+    let on_time = signed_webhook(&fixture("conversation_inbound_text.json"));
+    assert!(Sinch::handle_webhook(CONVERSATION, on_time.clone()).is_ok());
+    for received_at_ms in [
+        RECEIVED_AT_MS + 10 * 60 * 1000,
+        RECEIVED_AT_MS - 10 * 60 * 1000,
+    ] {
+        let replayed = WebhookRequest {
+            received_at_ms,
+            ..on_time.clone()
+        };
+        assert!(unauthorized(replayed), "{received_at_ms}");
+    }
+}
+
+#[test]
+fn an_unreadable_config_asks_sinch_to_retry_instead_of_dropping_the_callback() {
+    let request = signed_webhook(&fixture("conversation_inbound_text.json"));
+    for config in ["{", r#"{"api": "conversation"}"#, r#"{"api": "wavy"}"#] {
+        assert!(
+            matches!(
+                Sinch::handle_webhook(config, request.clone()),
+                Err(WebhookError::Unavailable(_))
+            ),
+            "{config}"
+        );
+    }
 }
 
 #[test]

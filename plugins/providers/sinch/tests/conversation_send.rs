@@ -7,8 +7,8 @@ use common::{CONVERSATION, CONVERSATION_SMS, header, json_body, outbound, pair, 
 use provider_sinch::Sinch;
 use serde_json::{Value, json};
 use switchboard_sdk::provider::{
-    Choice, ContactAddress, Content, HttpRequest, Interactive, LimitKind, Location, MediaRef,
-    Provider, SendError, SharedContact, TemplateHeader, TemplateMessage,
+    ButtonKind, Choice, ContactAddress, Content, HttpRequest, Interactive, LimitKind, Location,
+    MediaRef, Provider, SendError, SharedContact, TemplateButton, TemplateHeader, TemplateMessage,
 };
 
 const TOKEN: &str = "eyJhbGciOi.token";
@@ -112,7 +112,23 @@ fn a_template_fills_body_header_and_button_parameters_by_sinch_keys() {
         namespace: None,
         header: Some(TemplateHeader::Media(media("image/png", None))),
         body_params: vec!["Ana".into(), "#1234".into()],
-        button_params: vec![(1, "track/1234".into())],
+        buttons: vec![
+            TemplateButton {
+                index: 1,
+                kind: ButtonKind::Url,
+                value: "track/1234".into(),
+            },
+            TemplateButton {
+                index: 2,
+                kind: ButtonKind::QuickReply,
+                value: "STOP".into(),
+            },
+            TemplateButton {
+                index: 3,
+                kind: ButtonKind::CopyCode,
+                value: "SAVE20".into(),
+            },
+        ],
     };
     assert_eq!(
         message(Content::Template(template.clone())),
@@ -124,12 +140,14 @@ fn a_template_fills_body_header_and_button_parameters_by_sinch_keys() {
                 "body[1]text": "Ana",
                 "body[2]text": "#1234",
                 "button[1]url[1]text": "track/1234",
+                "button[2]quick_reply[1]payload": "STOP",
+                "button[3]copy_code[1]coupon_code": "SAVE20",
             },
         } } } })
     );
     let text_header = TemplateMessage {
         header: Some(TemplateHeader::Text("Pedido".into())),
-        button_params: vec![],
+        buttons: vec![],
         ..template.clone()
     };
     let parameters = &message(Content::Template(text_header))["template_message"]["channel_template"]
@@ -266,7 +284,7 @@ fn what_cannot_be_sent_is_refused_before_any_request() {
         namespace: None,
         header: None,
         body_params: vec![],
-        button_params: vec![],
+        buttons: vec![],
     };
     let refused = [
         (CONVERSATION_SMS, Content::Template(template)),
@@ -289,7 +307,7 @@ fn what_cannot_be_sent_is_refused_before_any_request() {
         Err(SendError::BadRecipient(_))
     ));
     let bad_config = Sinch::prepare_send("{}", Some(TOKEN), outbound(Content::Text("x".into())));
-    assert!(matches!(bad_config, Err(SendError::Permanent(f)) if f.code == "bad-config"));
+    assert!(matches!(bad_config, Err(SendError::Misconfigured(f)) if f.code == "bad-config"));
 }
 
 #[test]
@@ -356,7 +374,17 @@ fn validation_errors_are_permanent_unless_they_name_the_window_or_the_recipient(
     assert!(
         matches!(read(400, invalid), Err(SendError::Permanent(f)) if f.code == "INVALID_ARGUMENT")
     );
-    assert!(matches!(read(403, "{}"), Err(SendError::Permanent(f)) if f.code == "403"));
+    assert!(matches!(read(404, "{}"), Err(SendError::Permanent(f)) if f.code == "404"));
+}
+
+#[test]
+fn a_key_without_access_pauses_the_connector() {
+    assert!(matches!(read(403, "{}"), Err(SendError::Misconfigured(f)) if f.code == "403"));
+    let denied =
+        r#"{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}"#;
+    assert!(
+        matches!(read(403, denied), Err(SendError::Misconfigured(f)) if f.code == "PERMISSION_DENIED")
+    );
     assert!(matches!(
         read(404, "not found"),
         Err(SendError::Permanent(_))

@@ -96,7 +96,7 @@ fn the_schema_and_the_parser_accept_the_same_keys() {
 
 #[test]
 fn conversation_whatsapp_needs_a_token_and_signs_callbacks() {
-    let c = Sinch::capabilities(CONVERSATION);
+    let c = Sinch::capabilities(CONVERSATION).expect("capabilities");
     assert_eq!(c.channels, [Channel::Whatsapp]);
     assert!(c.needs_auth && c.signed_webhooks && c.media_send && !c.media_fetch);
     assert_eq!(c.session_window_ms, Some(24 * 60 * 60 * 1000));
@@ -107,7 +107,7 @@ fn conversation_whatsapp_needs_a_token_and_signs_callbacks() {
 
 #[test]
 fn conversation_sms_has_no_window_and_without_a_secret_is_unsigned() {
-    let c = Sinch::capabilities(CONVERSATION_SMS);
+    let c = Sinch::capabilities(CONVERSATION_SMS).expect("capabilities");
     assert_eq!(c.channels, [Channel::Sms]);
     assert!(c.needs_auth && !c.signed_webhooks);
     assert_eq!(
@@ -119,15 +119,15 @@ fn conversation_sms_has_no_window_and_without_a_secret_is_unsigned() {
 
 #[test]
 fn wavy_needs_no_token_and_its_callbacks_are_unsigned() {
-    let c = Sinch::capabilities(WAVY);
+    let c = Sinch::capabilities(WAVY).expect("capabilities");
     assert_eq!(c.channels, [Channel::Whatsapp]);
     assert!(!c.needs_auth && !c.signed_webhooks && c.media_send);
     assert_eq!(c.templates, TemplateRule::RequiredOutsideWindow);
 }
 
 #[test]
-fn a_broken_config_gets_the_default_capabilities_and_the_host_guards_the_url() {
-    let c = Sinch::capabilities(r#"{"api": "wavy"}"#);
-    assert!(c.needs_auth && !c.signed_webhooks);
-    assert_eq!(c.channels, [Channel::Whatsapp]);
+fn a_broken_config_has_no_capabilities() {
+    let error = Sinch::capabilities(r#"{"api": "wavy"}"#).expect_err("no credentials");
+    assert_eq!(error.code, "bad-config");
+    assert!(error.message.contains("username"), "{}", error.message);
 }

@@ -24,7 +24,7 @@ fn template(namespace: Option<&str>) -> TemplateMessage {
         namespace: namespace.map(Into::into),
         header: None,
         body_params: vec!["CHS".into(), "Olá, teste de envio".into()],
-        button_params: vec![],
+        buttons: vec![],
     }
 }
 
@@ -189,8 +189,9 @@ fn the_receipt_is_the_id_wavy_gave_this_destination() {
 #[test]
 fn wavy_errors_are_classified_by_status() {
     let auth = r#"{"errorCode": 401, "errorMessage": "Authentication Error: No user was found with this combination of username and Authentication token."}"#;
+    // Static credentials: refused once, refused for every queued message.
     match read(401, auth) {
-        Err(SendError::Permanent(f)) => {
+        Err(SendError::Misconfigured(f)) => {
             assert_eq!(f.code, "401");
             assert!(f.message.starts_with("Authentication Error"));
         }

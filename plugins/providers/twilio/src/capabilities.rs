@@ -10,11 +10,9 @@ const WHATSAPP_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
 /// Twilio's limit on `Body` (longer SMS are split into segments up to this).
 const MAX_BODY_CHARS: u32 = 1600;
 
-/// The capabilities of a connector with `config` (an unreadable config counts as SMS).
-pub fn of(config: Option<&Config>) -> CapabilitySet {
-    let channel = config.map_or(Channel::Sms, |c| c.channel);
-    let custom_rate = config.and_then(|c| c.max_per_second);
-    let (channels, session_window_ms, templates, default_rate) = match channel {
+/// The capabilities of a connector with `config`.
+pub fn of(config: &Config) -> CapabilitySet {
+    let (channels, session_window_ms, templates, default_rate) = match config.channel {
         // Content templates (ContentSid) work on SMS too, but plain text is always allowed.
         Channel::Sms => (
             vec![switchboard_sdk::provider::Channel::Sms],
@@ -34,7 +32,7 @@ pub fn of(config: Option<&Config>) -> CapabilitySet {
         channels,
         session_window_ms,
         templates,
-        max_per_second: custom_rate.unwrap_or(default_rate),
+        max_per_second: config.max_per_second.unwrap_or(default_rate),
         signed_webhooks: true,
         needs_auth: false,
         media_fetch: true,
@@ -54,7 +52,7 @@ mod tests {
             channel: Channel::Whatsapp,
             ..Config::default()
         };
-        let caps = of(Some(&config));
+        let caps = of(&config);
         assert_eq!(caps.session_window_ms, Some(86_400_000));
         assert_eq!(caps.templates, TemplateRule::RequiredOutsideWindow);
         assert_eq!(caps.max_per_second, 10);
@@ -63,7 +61,7 @@ mod tests {
 
     #[test]
     fn sms_has_no_window_and_the_rate_can_be_set() {
-        let caps = of(None);
+        let caps = of(&Config::default());
         assert_eq!(caps.channels, [switchboard_sdk::provider::Channel::Sms]);
         assert_eq!(caps.session_window_ms, None);
         assert_eq!((caps.max_per_second, caps.max_text_length), (1, 1600));
@@ -71,6 +69,6 @@ mod tests {
             max_per_second: Some(30),
             ..Config::default()
         };
-        assert_eq!(of(Some(&config)).max_per_second, 30);
+        assert_eq!(of(&config).max_per_second, 30);
     }
 }

@@ -12,6 +12,7 @@ enum Kind {
     WindowClosed,
     BadRecipient,
     Unsubscribed,
+    Misconfigured,
     Limit(LimitKind),
 }
 
@@ -19,8 +20,8 @@ enum Kind {
 /// otherwise (429, 5xx: see `send.rs`).
 const TABLE: &[(&str, Kind)] = &[
     // Authentication (REST 401): the credentials are wrong; the auth step does not exist on
-    // Twilio, so no token refresh can help.
-    ("20003", Kind::Permanent),
+    // Twilio, so no token refresh can help: pause the connector.
+    ("20003", Kind::Misconfigured),
     // Too many requests to the REST API (HTTP 429).
     ("20429", Kind::Retryable),
     // Invalid `To`.
@@ -84,6 +85,7 @@ pub fn classify(code: &str, message: &str, retry_after_ms: Option<u64>) -> Optio
         Kind::WindowClosed => SendError::WindowClosed(failure),
         Kind::BadRecipient => SendError::BadRecipient(failure),
         Kind::Unsubscribed => SendError::Unsubscribed(failure),
+        Kind::Misconfigured => SendError::Misconfigured(failure),
         Kind::Limit(kind) => SendError::ProviderLimit(Limit {
             kind,
             retry_after_ms,
@@ -131,6 +133,7 @@ mod tests {
                 LimitKind::Quality => "quality",
             },
             Some(SendError::AuthExpired(_)) => "auth-expired",
+            Some(SendError::Misconfigured(_)) => "misconfigured",
             None => "unknown",
         }
     }
@@ -157,7 +160,7 @@ mod tests {
             ("11200", "permanent"),
             ("11205", "permanent"),
             ("57012", "permanent"),
-            ("20003", "permanent"),
+            ("20003", "misconfigured"),
             ("20429", "retryable"),
             ("99999", "unknown"),
         ] {

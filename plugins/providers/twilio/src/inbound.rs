@@ -4,17 +4,20 @@
 //! 1. a tapped quick-reply button (`ButtonPayload` / `ButtonText`) or list row
 //!    (`ListId` / `ListTitle`) → [`Content::ChoiceReply`];
 //! 2. `Latitude` + `Longitude` → [`Content::Location`] (`Label` is the name, `Address`);
-//! 3. `NumMedia` ≥ 1 → [`Content::Media`] of the **first** attachment, `Body` as its caption.
-//!    The contract has one content per message, so attachments 2‥N of an MMS (up to 10) are
-//!    not represented; a warning names how many were left out;
+//! 3. `NumMedia` ≥ 1 → [`Content::Media`] of the **first** attachment, `Body` as its caption;
+//!    attachments 2‥N of an MMS (up to 10) go to `attachments`, in order;
 //! 4. a WhatsApp `MessageType` this adapter does not translate (`reaction`, `order`, …) →
 //!    [`Content::Unsupported`] with that type, never dropped;
 //! 5. a non-empty `Body` → [`Content::Text`];
 //! 6. anything else → [`Content::Unsupported`] (`MessageType`, or `empty`).
 //!
-//! Twilio sends no timestamp with a message, so `at_ms` is [`UNKNOWN_TIME`].
+//! Twilio sends no timestamp with a message, so `at_ms` is [`UNKNOWN_TIME`]. WhatsApp's
+//! forwarded flags and Click-to-WhatsApp referral fields become `attributes` with the
+//! contract's well-known names ([`ATTRIBUTES`]).
 
-use switchboard_sdk::provider::{Choice, Content, InboundMessage, Location, MediaRef};
+use switchboard_sdk::provider::{
+    Choice, Content, InboundMessage, Location, MediaRef, Pair, attribute,
+};
 
 use crate::address;
 use crate::params::Params;
@@ -24,6 +27,22 @@ pub const UNKNOWN_TIME: u64 = 0;
 
 /// WhatsApp message types whose meaning is in `Body` (or in the fields read before it).
 const TEXT_TYPES: &[&str] = &["text", "button", "interactive"];
+
+/// Twilio fields passed on as attributes, with the contract's names.
+pub const ATTRIBUTES: &[(&str, &str)] = &[
+    ("ReferralCtwaClid", attribute::REFERRAL_CTWA_CLID),
+    ("ReferralSourceId", attribute::REFERRAL_SOURCE_ID),
+    ("ReferralSourceType", attribute::REFERRAL_SOURCE_TYPE),
+    ("ReferralSourceUrl", attribute::REFERRAL_SOURCE_URL),
+    ("ReferralHeadline", attribute::REFERRAL_HEADLINE),
+    ("ReferralBody", attribute::REFERRAL_BODY),
+];
+
+/// Twilio's forwarded flags, passed on as `true` when set.
+const FLAGS: &[(&str, &str)] = &[
+    ("Forwarded", attribute::FORWARDED),
+    ("FrequentlyForwarded", attribute::FREQUENTLY_FORWARDED),
+];
 
 /// Whether the fields are an inbound message rather than a status callback.
 pub fn is_inbound(params: &Params) -> bool {
@@ -57,16 +76,41 @@ pub fn message(params: &Params) -> Result<InboundMessage, String> {
         params.non_empty("ExternalUserId"),
         params.non_empty("ProfileName"),
     );
+    let content = content(params);
+    // Only when the first attachment is the content do the others follow it.
+    let attachments = match content {
+        Content::Media(_) => more_media(params),
+        _ => Vec::new(),
+    };
     Ok(InboundMessage {
         provider_message_id: sid.to_owned(),
         from,
         to: address::strip_prefix(params.non_empty("To").unwrap_or_default()).to_owned(),
         at_ms: UNKNOWN_TIME,
-        content: content(params),
+        content,
         reply_to: params
             .non_empty("OriginalRepliedMessageSid")
             .map(str::to_owned),
+        attachments,
+        attributes: attributes(params),
     })
+}
+
+fn attributes(params: &Params) -> Vec<Pair> {
+    let pair = |name: &str, value: &str| Pair {
+        name: name.to_owned(),
+        value: value.to_owned(),
+    };
+    let flags = FLAGS.iter().filter_map(|(field, name)| {
+        let set = params
+            .non_empty(field)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
+        set.then(|| pair(name, "true"))
+    });
+    let fields = ATTRIBUTES
+        .iter()
+        .filter_map(|(field, name)| Some(pair(name, params.non_empty(field)?)));
+    flags.chain(fields).collect()
 }
 
 fn content(params: &Params) -> Content {
@@ -118,21 +162,41 @@ fn location(params: &Params) -> Option<Location> {
     })
 }
 
-fn first_media(params: &Params, body: Option<&str>) -> Option<MediaRef> {
-    let count: usize = params.non_empty("NumMedia")?.parse().ok()?;
-    let locator = params.non_empty("MediaUrl0").filter(|_| count > 0)?;
-    if count > 1 {
-        switchboard_sdk::log::warn(&format!(
-            "message {} has {count} attachments; only the first is passed on",
-            message_sid(params).unwrap_or("?")
-        ));
-    }
+/// Twilio's limit of attachments on one message.
+const MAX_MEDIA: usize = 10;
+
+fn media_count(params: &Params) -> usize {
+    params
+        .non_empty("NumMedia")
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_MEDIA)
+}
+
+/// Attachment `index` (`MediaUrl{index}`, `MediaContentType{index}`), if present.
+fn media(params: &Params, index: usize, caption: Option<&str>) -> Option<MediaRef> {
+    let locator = params.non_empty(&format!("MediaUrl{index}"))?;
     Some(MediaRef {
         locator: locator.to_owned(),
-        mime_type: params.non_empty("MediaContentType0").map(str::to_owned),
+        mime_type: params
+            .non_empty(&format!("MediaContentType{index}"))
+            .map(str::to_owned),
         filename: None,
-        caption: body.map(str::to_owned),
+        caption: caption.map(str::to_owned),
     })
+}
+
+fn first_media(params: &Params, body: Option<&str>) -> Option<MediaRef> {
+    (media_count(params) > 0)
+        .then(|| media(params, 0, body))
+        .flatten()
+}
+
+/// Attachments 2‥N.
+fn more_media(params: &Params) -> Vec<MediaRef> {
+    (1..media_count(params))
+        .filter_map(|index| media(params, index, None))
+        .collect()
 }
 
 #[cfg(test)]
@@ -189,6 +253,47 @@ mod tests {
         assert_eq!(
             content_of("Latitude=NaN&Longitude=0&MessageType=location"),
             Content::Unsupported("location".into())
+        );
+    }
+
+    #[test]
+    fn every_attachment_is_kept_the_first_as_content() {
+        let form = "NumMedia=3&Body=fotos&MediaUrl0=https%3A%2F%2Fm%2F0&MediaContentType0=image%2Fjpeg\
+                    &MediaUrl1=https%3A%2F%2Fm%2F1&MediaContentType1=image%2Fpng&MediaUrl2=https%3A%2F%2Fm%2F2";
+        let params = Params::from_form(form.as_bytes());
+        let Content::Media(first) = content(&params) else {
+            panic!("media")
+        };
+        assert_eq!(
+            (first.locator.as_str(), first.caption.as_deref()),
+            ("https://m/0", Some("fotos"))
+        );
+        let more = more_media(&params);
+        let locators: Vec<_> = more.iter().map(|m| m.locator.as_str()).collect();
+        assert_eq!(locators, ["https://m/1", "https://m/2"]);
+        assert_eq!(more[0].mime_type.as_deref(), Some("image/png"));
+        assert_eq!(
+            (more[1].mime_type.as_ref(), more[1].caption.as_ref()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn referral_and_forwarding_become_attributes() {
+        let params = Params::from_form(
+            b"Forwarded=true&FrequentlyForwarded=false&ReferralCtwaClid=ARAkLk&ReferralSourceType=ad&ReferralBody=",
+        );
+        let attributes: Vec<(String, String)> = attributes(&params)
+            .into_iter()
+            .map(|p| (p.name, p.value))
+            .collect();
+        assert_eq!(
+            attributes,
+            [
+                ("forwarded".to_owned(), "true".to_owned()),
+                ("referral.ctwa-clid".to_owned(), "ARAkLk".to_owned()),
+                ("referral.source-type".to_owned(), "ad".to_owned()),
+            ]
         );
     }
 

@@ -30,8 +30,8 @@ pub mod url_variants;
 pub mod webhook;
 
 use switchboard_sdk::provider::{
-    CapabilitySet, Failure, HttpRequest, HttpResponse, MediaStep, Outbound, Provider, Receipt,
-    SendError, WebhookError, WebhookRequest, WebhookResult,
+    CapabilitySet, HttpRequest, HttpResponse, MediaStep, Outbound, Provider, Receipt, SendError,
+    WebhookError, WebhookRequest, WebhookResult, misconfigured,
 };
 use switchboard_sdk::{PluginError, PluginInfo, PluginKind};
 
@@ -50,8 +50,8 @@ impl Provider for Twilio {
             .with_config_schema(config::SCHEMA)
     }
 
-    fn capabilities(config: &str) -> CapabilitySet {
-        capabilities::of(Config::parse(config).ok().as_ref())
+    fn capabilities(config: &str) -> Result<CapabilitySet, PluginError> {
+        Ok(capabilities::of(&Config::parse(config)?))
     }
 
     fn prepare_send(
@@ -59,7 +59,7 @@ impl Provider for Twilio {
         _auth: Option<&str>,
         message: Outbound,
     ) -> Result<HttpRequest, SendError> {
-        send::prepare(&send_config(config)?, &message)
+        send::prepare(&Config::parse(config).map_err(misconfigured)?, &message)
     }
 
     fn read_send_response(
@@ -88,19 +88,12 @@ impl Provider for Twilio {
     fn read_media_fetch(
         _config: &str,
         _auth: Option<&str>,
+        _step: u8,
+        request: HttpRequest,
         response: HttpResponse,
     ) -> Result<MediaStep, PluginError> {
-        media::read(&response)
+        media::read(&request, &response)
     }
-}
-
-fn send_config(config: &str) -> Result<Config, SendError> {
-    Config::parse(config).map_err(|e| {
-        SendError::Permanent(Failure {
-            code: e.code,
-            message: e.message,
-        })
-    })
 }
 
 switchboard_sdk::export_provider!(Twilio);
@@ -122,15 +115,15 @@ mod tests {
     }
 
     #[test]
-    fn capabilities_follow_the_channel_and_survive_a_bad_config() {
+    fn capabilities_follow_the_channel_and_refuse_a_bad_config() {
         let whatsapp = r#"{"account_sid": "AC1", "auth_token": "t", "channel": "whatsapp"}"#;
         assert_eq!(
-            Twilio::capabilities(whatsapp).channels,
-            [switchboard_sdk::provider::Channel::Whatsapp]
+            Twilio::capabilities(whatsapp).map(|c| c.channels),
+            Ok(vec![switchboard_sdk::provider::Channel::Whatsapp])
         );
         assert_eq!(
-            Twilio::capabilities("not json").channels,
-            [switchboard_sdk::provider::Channel::Sms]
+            Twilio::capabilities("not json").map_err(|e| e.code),
+            Err("bad-config".to_owned())
         );
     }
 

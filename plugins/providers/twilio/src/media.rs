@@ -1,8 +1,10 @@
 //! Inbound media download. A `MediaUrl` lives on api.twilio.com and needs Basic auth (unless
 //! the account turned media auth off); Twilio answers with a redirect to a short-lived,
-//! pre-signed CDN URL, which must be fetched *without* the credentials.
+//! pre-signed CDN URL, which must be fetched *without* the credentials. A relative
+//! `Location` resolves against the URL of the request it answered.
 
 use switchboard_sdk::PluginError;
+use switchboard_sdk::http::{header, origin, resolve};
 use switchboard_sdk::provider::{HttpRequest, HttpResponse, MediaInfo, MediaStep, Pair};
 
 use crate::config::Config;
@@ -27,33 +29,30 @@ pub fn prepare(config: &Config, media: &str) -> Result<HttpRequest, PluginError>
     Ok(get(media, headers))
 }
 
-/// A redirect becomes the next request (no credentials); a 2xx is the file.
-pub fn read(response: &HttpResponse) -> Result<MediaStep, PluginError> {
-    let header = |name: &str| {
-        response
-            .headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.value.trim())
-    };
+/// A redirect from `request` becomes the next request (no credentials); a 2xx is the file.
+pub fn read(request: &HttpRequest, response: &HttpResponse) -> Result<MediaStep, PluginError> {
+    let value = |name: &str| header(&response.headers, name).map(str::trim);
     match response.status {
         301 | 302 | 303 | 307 | 308 => {
-            let location = header("location").unwrap_or_default();
-            if origin(location).is_none() {
+            let location = value("location").unwrap_or_default();
+            let next = Some(location)
+                .filter(|l| !l.is_empty())
+                .and_then(|l| resolve(&request.url, l));
+            let Some(next) = next else {
                 return Err(PluginError::new(
                     "bad-response",
-                    format!("media redirect without an absolute Location: {location:?}"),
+                    format!("media redirect to no http(s) URL: {location:?}"),
                 ));
-            }
-            Ok(MediaStep::Fetch(get(location, Vec::new())))
+            };
+            Ok(MediaStep::Fetch(get(&next, Vec::new())))
         }
         200..=299 => {
-            let mime_type = header("content-type")
+            let mime_type = value("content-type")
                 .and_then(|v| v.split(';').next())
                 .map(|v| v.trim().to_ascii_lowercase())
                 .filter(|v| !v.is_empty())
                 .unwrap_or_else(|| "application/octet-stream".to_owned());
-            let filename = header("content-disposition").and_then(filename);
+            let filename = value("content-disposition").and_then(filename);
             Ok(MediaStep::Complete(MediaInfo {
                 mime_type,
                 filename,
@@ -77,18 +76,6 @@ fn get(url: &str, headers: Vec<Pair>) -> HttpRequest {
         headers,
         body: Vec::new(),
     }
-}
-
-/// `scheme://host[:port]`, lower-case, for http(s) URLs.
-fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "https" && scheme != "http" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let hostport = authority.rsplit('@').next().unwrap_or_default();
-    (!hostport.is_empty()).then(|| format!("{scheme}://{}", hostport.to_ascii_lowercase()))
 }
 
 /// The credentials go to the configured API and to Twilio's own https hosts, nowhere else.

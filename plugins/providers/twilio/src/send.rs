@@ -124,7 +124,7 @@ fn content_fields(
 /// included, so only `body_params` have an unambiguous place. Header or button parameters are
 /// refused rather than guessed.
 fn template_fields(template: &TemplateMessage) -> Result<Vec<(&'static str, String)>, SendError> {
-    if template.header.is_some() || !template.button_params.is_empty() {
+    if template.header.is_some() || !template.buttons.is_empty() {
         return Err(SendError::Permanent(failure(
             "unsupported-template",
             "Twilio Content templates take numbered variables only: put header and button \
@@ -159,6 +159,7 @@ pub fn read_response(response: &HttpResponse) -> Result<Receipt, SendError> {
         return sid
             .map(|sid| Receipt {
                 provider_message_id: sid.to_owned(),
+                recipient: None,
             })
             .ok_or_else(|| {
                 SendError::Permanent(failure(
@@ -196,13 +197,14 @@ pub fn read_response(response: &HttpResponse) -> Result<Receipt, SendError> {
     {
         return Err(error);
     }
-    Err(if status == 429 {
-        SendError::Retryable(Retryable {
+    Err(match status {
+        429 => SendError::Retryable(Retryable {
             retry_after_ms,
             failure: failure(&code_or_status, &message),
-        })
-    } else {
-        SendError::Permanent(failure(&code_or_status, &message))
+        }),
+        // Twilio has no token step: refused credentials stay refused until someone fixes them.
+        401 => SendError::Misconfigured(failure(&code_or_status, &message)),
+        _ => SendError::Permanent(failure(&code_or_status, &message)),
     })
 }
 

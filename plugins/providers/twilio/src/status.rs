@@ -57,6 +57,7 @@ pub fn status(params: &Params, message_id: Option<u64>) -> Result<Option<Deliver
         recipient: params
             .non_empty("To")
             .map(|to| address::contact(to, None, None, None)),
+        aliases: Vec::new(),
     }))
 }
 

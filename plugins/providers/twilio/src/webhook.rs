@@ -3,7 +3,7 @@
 //! sends no reply of its own; an empty 200 for statuses).
 
 use switchboard_sdk::provider::{
-    Event, HttpResponse, Pair, WebhookError, WebhookRequest, WebhookResult,
+    Event, HttpResponse, Pair, WebhookError, WebhookRequest, WebhookResult, unavailable,
 };
 
 use crate::config::Config;
@@ -17,9 +17,9 @@ pub const EMPTY_TWIML: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Response
 
 /// Verifies and translates a webhook call.
 pub fn handle(config: &str, request: &WebhookRequest) -> Result<WebhookResult, WebhookError> {
-    // Without a readable config there is no token to check against: refuse, store nothing.
-    let config = Config::parse(config)
-        .map_err(|e| WebhookError::Unauthorized(format!("connector config: {}", e.message)))?;
+    // Without a readable config there is no token to check against. A 503 (not a 401) lets
+    // Twilio retry or call the fallback URL instead of the call being taken for a forgery.
+    let config = Config::parse(config).map_err(unavailable)?;
     let params = verified_params(&config, request)?;
     if inbound::is_inbound(&params) {
         let message = inbound::message(&params).map_err(WebhookError::Malformed)?;

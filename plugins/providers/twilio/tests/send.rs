@@ -6,9 +6,9 @@ mod common;
 use common::*;
 use provider_twilio::Twilio;
 use switchboard_sdk::provider::{
-    ContactAddress, Content, Failure, HttpRequest, HttpResponse, Interactive, Limit, LimitKind,
-    Location, MediaRef, Outbound, Pair, Provider, Receipt, Retryable, SendError, TemplateHeader,
-    TemplateMessage,
+    ButtonKind, ContactAddress, Content, Failure, HttpRequest, HttpResponse, Interactive, Limit,
+    LimitKind, Location, MediaRef, Outbound, Pair, Provider, Receipt, Retryable, SendError,
+    TemplateButton, TemplateHeader, TemplateMessage,
 };
 
 fn outbound(from: &str, to: &str, content: Content) -> Outbound {
@@ -113,7 +113,7 @@ fn whatsapp_template_matches_the_reference_example() {
         namespace: None,
         header: None,
         body_params: vec!["Ana".into()],
-        button_params: vec![],
+        buttons: vec![],
     };
     let request = Twilio::prepare_send(&whatsapp_config(), None, wa(Content::Template(template)))
         .expect("builds");
@@ -132,7 +132,7 @@ fn template_variables_are_numbered_and_header_params_refused() {
         namespace: None,
         header: None,
         body_params: vec!["a".into(), "b\"c".into()],
-        button_params: vec![],
+        buttons: vec![],
     };
     let request = Twilio::prepare_send(
         &whatsapp_config(),
@@ -149,9 +149,17 @@ fn template_variables_are_numbered_and_header_params_refused() {
         .1;
     let json: serde_json::Value = serde_json::from_str(variables).expect("JSON string");
     assert_eq!(json, serde_json::json!({"1": "a", "2": "b\"c"}));
+    let mut with_button = template.clone();
+    with_button.buttons = vec![TemplateButton {
+        index: 0,
+        kind: ButtonKind::Url,
+        value: "track/1".into(),
+    }];
     template.header = Some(TemplateHeader::Text("x".into()));
-    let error = Twilio::prepare_send(&whatsapp_config(), None, wa(Content::Template(template)));
-    assert!(matches!(error, Err(SendError::Permanent(f)) if f.code == "unsupported-template"));
+    for template in [template, with_button] {
+        let error = Twilio::prepare_send(&whatsapp_config(), None, wa(Content::Template(template)));
+        assert!(matches!(error, Err(SendError::Permanent(f)) if f.code == "unsupported-template"));
+    }
 }
 
 #[test]
@@ -272,9 +280,10 @@ fn what_cannot_be_sent_is_refused_before_any_request() {
         Twilio::prepare_send(&sms_config(), None, outbound(" ", "+1415", Content::Text("x".into()))),
         Err(SendError::Permanent(f)) if f.code == "bad-config"
     ));
+    // A config without credentials is the connector's problem, not the message's.
     assert!(matches!(
         Twilio::prepare_send("{}", None, wa(Content::Text("x".into()))),
-        Err(SendError::Permanent(f)) if f.code == "bad-config"
+        Err(SendError::Misconfigured(f)) if f.code == "bad-config"
     ));
 }
 
@@ -291,7 +300,8 @@ fn created_returns_the_sid() {
     assert_eq!(
         receipt,
         Ok(Receipt {
-            provider_message_id: "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into()
+            provider_message_id: "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
+            recipient: None,
         })
     );
     let no_sid = Twilio::read_send_response(
@@ -335,7 +345,7 @@ fn each_mapped_error_code() {
         (400, "30007", SendError::Permanent(failure("30007"))),
         (400, "63021", SendError::Permanent(failure("63021"))),
         (400, "63032", SendError::Permanent(failure("63032"))),
-        (401, "20003", SendError::Permanent(failure("20003"))),
+        (401, "20003", SendError::Misconfigured(failure("20003"))),
         (400, "21617", SendError::Permanent(failure("21617"))),
         (
             429,
@@ -412,6 +422,6 @@ fn answers_without_a_twilio_body_are_classified_by_status() {
         })
     );
     assert!(matches!(read(429, ""), SendError::Retryable(_)));
-    assert!(matches!(read(401, ""), SendError::Permanent(f) if f.code == "401"));
+    assert!(matches!(read(401, ""), SendError::Misconfigured(f) if f.code == "401"));
     assert!(matches!(read(404, "{}"), SendError::Permanent(f) if f.code == "404"));
 }

@@ -114,7 +114,9 @@ proptest! {
         headers in headers(),
         body in prop::collection::vec(any::<u8>(), 0..200),
     ) {
-        let request = WebhookRequest { method, url, headers, body, peer_addr: String::new() };
+        let request = WebhookRequest {
+            method, url, headers, body, peer_addr: String::new(), received_at_ms: 0,
+        };
         let _ = Twilio::handle_webhook(&whatsapp_config(), request);
     }
 

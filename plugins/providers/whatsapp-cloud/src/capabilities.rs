@@ -12,7 +12,7 @@ pub const MAX_PER_SECOND: u32 = 80;
 /// Longest text body Meta accepts.
 pub const MAX_TEXT_LENGTH: u32 = 4096;
 
-/// The same for every connector: nothing here depends on the config.
+/// The same for every connector whose config loads: nothing here depends on its values.
 pub fn capabilities() -> CapabilitySet {
     CapabilitySet {
         channels: vec![Channel::Whatsapp],

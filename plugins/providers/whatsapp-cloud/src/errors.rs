@@ -50,8 +50,13 @@ pub fn classify(code: i64, message: String, retry_after_ms: Option<u64>) -> Send
         131048 => limit(LimitKind::Quality),
         // Meta held a marketing message back (per-user marketing cap / ecosystem health).
         131049 => limit(LimitKind::Tier),
-        // Auth exception / token expired.
-        0 | 190 => SendError::AuthExpired(failure),
+        // Auth exception / token expired or revoked; no permission for the API or the number;
+        // access denied; the business account locked; the number not registered. The token is
+        // a long-lived one from the config (no auth step to refresh it), so every queued
+        // message would fail the same way: pause the connector.
+        0 | 190 | 3 | 10 | 200..=299 | 131005 | 131031 | 131045 => {
+            SendError::Misconfigured(failure)
+        }
         // "Something went wrong", unknown API error, service temporarily down.
         131000 | 1 | 2 | 131016 | 133004 => SendError::Retryable(Retryable {
             retry_after_ms,
@@ -61,14 +66,15 @@ pub fn classify(code: i64, message: String, retry_after_ms: Option<u64>) -> Send
     }
 }
 
-/// The send error for an HTTP status whose body had no Graph error object.
+/// The send error for an HTTP status whose body had no Graph error object. 401 and 403 mean
+/// the configured token is refused: no refresh step exists, so the connector is misconfigured.
 pub fn from_http_status(status: u16, retry_after_ms: Option<u64>) -> SendError {
     let failure = Failure {
         code: status.to_string(),
         message: format!("HTTP {status} without a Graph error"),
     };
     match status {
-        401 => SendError::AuthExpired(failure),
+        401 | 403 => SendError::Misconfigured(failure),
         _ => switchboard_sdk::http::status_error(status, retry_after_ms, failure),
     }
 }
@@ -117,7 +123,7 @@ mod tests {
         ));
         assert!(matches!(
             from_http_status(401, None),
-            SendError::AuthExpired(_)
+            SendError::Misconfigured(_)
         ));
         assert!(matches!(
             from_http_status(404, None),

@@ -1,9 +1,11 @@
 //! One item of `value.messages[]` → an inbound message (providers.md §2.3). Every type is
-//! kept: what the engine has no content for becomes `Content::Unsupported(type)`.
+//! kept: what the engine has no content for becomes `Content::Unsupported(type)`. Forwarded
+//! flags, the Click-to-WhatsApp `referral` and the sender's parent BSUID become attributes
+//! with the contract's well-known names.
 
 use serde_json::Value;
 use switchboard_sdk::provider::{
-    Choice, Content, InboundMessage, Location, MediaRef, Reaction, SharedContact,
+    Choice, Content, InboundMessage, Location, MediaRef, Pair, Reaction, SharedContact, attribute,
 };
 
 use crate::address;
@@ -33,7 +35,44 @@ pub fn message(item: &Value, envelope: &Envelope) -> Option<InboundMessage> {
         at_ms: timestamp_ms(&item["timestamp"]),
         content: content(item),
         reply_to: item["context"]["id"].as_str().map(str::to_owned),
+        // One message carries one media object on WhatsApp.
+        attachments: Vec::new(),
+        attributes: attributes(item, contact),
     })
+}
+
+/// `referral` fields of a Click-to-WhatsApp ad, with the contract's attribute names.
+const REFERRAL: [(&str, &str); 6] = [
+    ("ctwa_clid", attribute::REFERRAL_CTWA_CLID),
+    ("source_id", attribute::REFERRAL_SOURCE_ID),
+    ("source_type", attribute::REFERRAL_SOURCE_TYPE),
+    ("source_url", attribute::REFERRAL_SOURCE_URL),
+    ("headline", attribute::REFERRAL_HEADLINE),
+    ("body", attribute::REFERRAL_BODY),
+];
+
+/// What a message says beyond its content: forwarded flags (`context`), the ad it came from
+/// (`referral`), and the parent of the sender's BSUID.
+fn attributes(item: &Value, contact: &Value) -> Vec<Pair> {
+    let pair = |name: &str, value: &str| Pair {
+        name: name.to_owned(),
+        value: value.to_owned(),
+    };
+    let context = &item["context"];
+    let flags = [
+        ("forwarded", attribute::FORWARDED),
+        ("frequently_forwarded", attribute::FREQUENTLY_FORWARDED),
+    ]
+    .into_iter()
+    .filter(|(key, _)| context[*key] == true)
+    .map(|(_, name)| pair(name, "true"));
+    let referral = REFERRAL
+        .iter()
+        .filter_map(|(key, name)| Some(pair(name, text(&item["referral"][*key])?.as_str())));
+    let parent = text(&item["from_parent_user_id"])
+        .or_else(|| text(&contact["parent_user_id"]))
+        .map(|id| pair(attribute::PARENT_USER_ID, &id));
+    flags.chain(referral).chain(parent).collect()
 }
 
 /// Meta's timestamps are strings of Unix seconds (numbers are accepted too); 0 when absent.
@@ -184,6 +223,35 @@ mod tests {
             translate(json!({"type": "unsupported", "unsupported": {"type": "edit"}})),
             Content::Unsupported("edit".into())
         );
+    }
+
+    #[test]
+    fn forwarding_referral_and_parent_id_become_attributes() {
+        let item = json!({"context": {"forwarded": true, "frequently_forwarded": false},
+            "referral": {"source_url": "https://fb.me/ad", "source_type": "ad",
+                "ctwa_clid": "ARAkLk", "headline": "", "media_type": "image"},
+            "from_parent_user_id": "US.ENT.1"});
+        let expected = [
+            ("forwarded", "true"),
+            ("referral.ctwa-clid", "ARAkLk"),
+            ("referral.source-type", "ad"),
+            ("referral.source-url", "https://fb.me/ad"),
+            ("parent-user-id", "US.ENT.1"),
+        ]
+        .map(|(n, v)| (n.to_owned(), v.to_owned()));
+        assert_eq!(attributes_of(&item, &Value::Null), expected);
+        let from_contact = attributes_of(&json!({}), &json!({"parent_user_id": "US.ENT.2"}));
+        assert_eq!(
+            from_contact,
+            [("parent-user-id".to_owned(), "US.ENT.2".to_owned())]
+        );
+    }
+
+    fn attributes_of(item: &Value, contact: &Value) -> Vec<(String, String)> {
+        attributes(item, contact)
+            .into_iter()
+            .map(|p| (p.name, p.value))
+            .collect()
     }
 
     #[test]

@@ -49,8 +49,9 @@ impl Provider for WhatsAppCloud {
         .with_config_schema(config::SCHEMA)
     }
 
-    fn capabilities(_config: &str) -> CapabilitySet {
-        capabilities::capabilities()
+    fn capabilities(config: &str) -> Result<CapabilitySet, PluginError> {
+        config::Config::load(config)?;
+        Ok(capabilities::capabilities())
     }
 
     fn prepare_send(
@@ -87,9 +88,11 @@ impl Provider for WhatsAppCloud {
     fn read_media_fetch(
         config: &str,
         auth: Option<&str>,
+        step: u8,
+        request: HttpRequest,
         response: HttpResponse,
     ) -> Result<MediaStep, PluginError> {
-        media::read(config, auth, &response)
+        media::read(config, auth, step, &request, &response)
     }
 }
 

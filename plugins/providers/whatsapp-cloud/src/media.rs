@@ -2,20 +2,22 @@
 //! with a short-lived `url` and the `mime_type`; a `GET` of that URL with the same bearer token
 //! returns the bytes.
 //!
-//! `read-media-fetch` gets only the response, not which step it answers, so the steps are told
-//! apart by the shape of the answer: Graph's JSON (`url` and `mime_type`) is step one, anything
-//! else the file. A customer can send a JSON document shaped like Graph's answer; the token is
-//! therefore only ever sent on to Meta's own hosts (or the configured Graph host).
+//! The step number tells the answers apart: step 0 is always Graph's JSON, every later step
+//! the file (or a redirect towards it), so a customer's JSON document can never pass for
+//! Graph's answer. The bearer token goes only to the URL Graph named and to redirects within
+//! its origin. Graph's `mime_type` travels to the last step in the download request's
+//! `Accept` header, where it is read back from the request the host returns with the file.
 
 use serde_json::Value;
 use switchboard_sdk::PluginError;
-use switchboard_sdk::provider::{HttpRequest, HttpResponse, MediaInfo, MediaStep};
+use switchboard_sdk::http::{origin, resolve};
+use switchboard_sdk::provider::{HttpRequest, HttpResponse, MediaInfo, MediaStep, Pair};
 
 use crate::config::{Config, is_graph_id};
 use crate::http;
 
-/// Hosts Meta serves media from (the lookaside CDN and Graph itself).
-const META_DOMAINS: [&str; 4] = ["fbsbx.com", "facebook.com", "fbcdn.net", "whatsapp.net"];
+/// What a file without a type is.
+const OCTET_STREAM: &str = "application/octet-stream";
 
 /// `GET {base}/{version}/{media-id}` with the bearer token.
 pub fn prepare(config: &str, auth: Option<&str>, media: &str) -> Result<HttpRequest, PluginError> {
@@ -29,31 +31,35 @@ pub fn prepare(config: &str, auth: Option<&str>, media: &str) -> Result<HttpRequ
     Ok(http::get(config.graph_url(media), token(&config, auth)))
 }
 
-/// The download URL request after Graph's JSON, or the file's type after the bytes.
+/// Step 0: Graph's media object → the download request. Later steps: a redirect → the next
+/// request, or the bytes → the file's type and name.
 pub fn read(
     config: &str,
     auth: Option<&str>,
+    step: u8,
+    request: &HttpRequest,
     response: &HttpResponse,
 ) -> Result<MediaStep, PluginError> {
     let config = Config::load(config)?;
+    if step == 0 {
+        if !(200..300).contains(&response.status) {
+            return Err(refused(response));
+        }
+        return download(&config, auth, &response.body).map(MediaStep::Fetch);
+    }
+    if matches!(response.status, 301 | 302 | 303 | 307 | 308) {
+        return redirect(request, response).map(MediaStep::Fetch);
+    }
     if !(200..300).contains(&response.status) {
         return Err(refused(response));
     }
-    let content_type = http::header(&response.headers, "content-type").unwrap_or_default();
-    if let Some(url) = graph_media_url(content_type, &response.body) {
-        if !trusted(&url, &config.graph_base_url) {
-            let host = authority(&url).unwrap_or_default();
-            return Err(PluginError::new(
-                "untrusted-url",
-                format!("media URL host `{host}` is not Meta's; the token is not sent there"),
-            ));
-        }
-        return Ok(MediaStep::Fetch(http::get(url, token(&config, auth))));
-    }
-    let mime_type = match content_type.trim() {
-        "" => "application/octet-stream".to_owned(),
-        given => given.to_owned(),
-    };
+    let expected = http::header(&request.headers, "accept")
+        .map(|accept| accept.split(',').next().unwrap_or_default().trim())
+        .filter(|mime| !mime.is_empty() && !mime.starts_with('*'));
+    let served = http::header(&response.headers, "content-type")
+        .map(str::trim)
+        .filter(|mime| !mime.is_empty());
+    let mime_type = expected.or(served).unwrap_or(OCTET_STREAM).to_owned();
     let filename = http::header(&response.headers, "content-disposition").and_then(filename);
     Ok(MediaStep::Complete(MediaInfo {
         mime_type,
@@ -61,54 +67,66 @@ pub fn read(
     }))
 }
 
+/// Graph's media object (`{"url", "mime_type", "sha256", "file_size", "id",
+/// "messaging_product"}`) → `GET url` with the token, asking for `mime_type`.
+fn download(config: &Config, auth: Option<&str>, body: &[u8]) -> Result<HttpRequest, PluginError> {
+    let object: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let Some(url) = object["url"].as_str().filter(|url| trusted(url, config)) else {
+        return Err(PluginError::new(
+            "bad-response",
+            "Graph's media object has no https `url`",
+        ));
+    };
+    let mut request = http::get(url.to_owned(), token(config, auth));
+    if let Some(mime) = object["mime_type"]
+        .as_str()
+        .filter(|m| !m.trim().is_empty())
+    {
+        request
+            .headers
+            .push(http::pair("accept", &format!("{mime}, */*;q=0.1")));
+    }
+    Ok(request)
+}
+
+/// `https`, or the configured Graph origin (a test double may be plain http).
+fn trusted(url: &str, config: &Config) -> bool {
+    let Some(target) = origin(url) else {
+        return false;
+    };
+    target.starts_with("https://") || origin(&config.graph_base_url) == Some(target)
+}
+
+/// The request after a redirect: the token stays only within the origin it was sent to.
+fn redirect(request: &HttpRequest, response: &HttpResponse) -> Result<HttpRequest, PluginError> {
+    let location = http::header(&response.headers, "location").unwrap_or_default();
+    let next = Some(location.trim())
+        .filter(|l| !l.is_empty())
+        .and_then(|l| resolve(&request.url, l))
+        .ok_or_else(|| {
+            PluginError::new(
+                "bad-response",
+                format!("media redirect to no http(s) URL: {location:?}"),
+            )
+        })?;
+    let same_origin = origin(&next) == origin(&request.url);
+    let headers: Vec<Pair> = request
+        .headers
+        .iter()
+        .filter(|h| same_origin || !h.name.eq_ignore_ascii_case("authorization"))
+        .cloned()
+        .collect();
+    Ok(HttpRequest {
+        method: "GET".into(),
+        url: next,
+        headers,
+        body: Vec::new(),
+    })
+}
+
 fn token<'a>(config: &'a Config, auth: Option<&'a str>) -> &'a str {
     auth.filter(|t| !t.is_empty())
         .unwrap_or(&config.access_token)
-}
-
-/// Graph's media object (`{"url", "mime_type", "sha256", "file_size", "id",
-/// "messaging_product"}`) → its URL. Graph has answered JSON as `text/javascript` too.
-fn graph_media_url(content_type: &str, body: &[u8]) -> Option<String> {
-    let media_type = http::media_type(content_type);
-    if !matches!(
-        media_type.as_str(),
-        "application/json" | "text/javascript" | ""
-    ) {
-        return None;
-    }
-    let object: Value = serde_json::from_slice(body).ok()?;
-    object["mime_type"].as_str()?;
-    object["url"].as_str().map(str::to_owned)
-}
-
-/// `https` on a Meta domain, or the configured Graph scheme and host (a test double).
-fn trusted(url: &str, graph_base_url: &str) -> bool {
-    let Some(called) = authority(url) else {
-        return false;
-    };
-    let host = called
-        .rsplit_once(':')
-        .map_or(called.as_str(), |(host, _)| host);
-    let on_meta = url.starts_with("https://")
-        && META_DOMAINS
-            .iter()
-            .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")));
-    let scheme = |url: &str| url.split_once("://").map(|(scheme, _)| scheme.to_owned());
-    let on_graph = scheme(url) == scheme(graph_base_url)
-        && authority(graph_base_url).as_ref() == Some(&called);
-    on_meta || on_graph
-}
-
-/// The lowercase `host[:port]` of an http(s) URL; `None` with userinfo, which hides the host.
-fn authority(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.contains('@') || authority.is_empty() {
-        return None;
-    }
-    Some(authority.to_ascii_lowercase())
 }
 
 /// `attachment; filename="a.pdf"` → `a.pdf`.
@@ -141,28 +159,33 @@ fn refused(response: &HttpResponse) -> PluginError {
 mod tests {
     use super::*;
 
+    fn config(graph: &str) -> Config {
+        Config {
+            graph_base_url: graph.into(),
+            ..Config::default()
+        }
+    }
+
     #[test]
-    fn only_meta_hosts_are_trusted() {
-        let graph = "https://graph.facebook.com";
+    fn downloads_go_over_https_or_to_the_configured_graph() {
+        let graph = config("https://graph.facebook.com");
         for url in [
             "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1&ext=2",
-            "https://graph.facebook.com/v25.0/1",
-            "https://scontent.xx.fbcdn.net/x",
+            "https://cdn.bsp.example/x",
         ] {
-            assert!(trusted(url, graph), "{url}");
+            assert!(trusted(url, &graph), "{url}");
         }
-        for url in [
-            "http://lookaside.fbsbx.com/x",
-            "https://evilfbsbx.com/x",
-            "https://lookaside.fbsbx.com.evil.test/x",
-            "https://lookaside.fbsbx.com@evil.test/x",
-            "https://evil.test/?lookaside.fbsbx.com",
-            "file:///etc/passwd",
-        ] {
-            assert!(!trusted(url, graph), "{url}");
+        for url in ["http://lookaside.fbsbx.com/x", "file:///etc/passwd", "/x"] {
+            assert!(!trusted(url, &graph), "{url}");
         }
-        assert!(trusted("http://mock:8080/media/1", "http://mock:8080"));
-        assert!(!trusted("http://mock:8080/media/1", "https://mock:8080"));
+        assert!(trusted(
+            "http://mock:8080/media/1",
+            &config("http://mock:8080")
+        ));
+        assert!(!trusted(
+            "http://other:8080/media/1",
+            &config("http://mock:8080")
+        ));
     }
 
     #[test]

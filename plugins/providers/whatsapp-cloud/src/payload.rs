@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value, json};
 use switchboard_sdk::provider::{
-    Content, Failure, Interactive, MediaRef, SharedContact, TemplateHeader, TemplateMessage,
+    ButtonKind, Content, Failure, Interactive, MediaRef, SharedContact, TemplateButton,
+    TemplateHeader, TemplateMessage,
 };
 
 use crate::config::is_graph_id;
@@ -118,18 +119,30 @@ fn template(message: &TemplateMessage) -> Result<Value, Failure> {
             .collect();
         components.push(json!({"type": "body", "parameters": parameters}));
     }
-    // The contract gives a button's index and value but not its kind; quick replies (a payload
-    // returned on tap) are what a contact centre's templates use.
-    for (index, payload) in &message.button_params {
-        components.push(json!({"type": "button", "sub_type": "quick_reply",
-            "index": index.to_string(),
-            "parameters": [{"type": "payload", "payload": payload}]}));
-    }
+    components.extend(message.buttons.iter().map(button));
     Ok(json!({
         "name": message.name,
         "language": {"code": message.language},
         "components": components,
     }))
+}
+
+/// A button component: a quick reply's payload, a URL button's dynamic suffix, or a copy-code
+/// button's code. (Authentication templates put their one-time password in a `url` button.)
+fn button(button: &TemplateButton) -> Value {
+    let (sub_type, parameter) = match button.kind {
+        ButtonKind::QuickReply => (
+            "quick_reply",
+            json!({"type": "payload", "payload": button.value}),
+        ),
+        ButtonKind::Url => ("url", json!({"type": "text", "text": button.value})),
+        ButtonKind::CopyCode => (
+            "copy_code",
+            json!({"type": "coupon_code", "coupon_code": button.value}),
+        ),
+    };
+    json!({"type": "button", "sub_type": sub_type, "index": button.index.to_string(),
+        "parameters": [parameter]})
 }
 
 /// Reply buttons (at most 3, titles up to 20 characters) or a list (at most 10 rows).

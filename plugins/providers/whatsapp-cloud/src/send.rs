@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 use switchboard_sdk::http::failure;
-use switchboard_sdk::provider::{HttpRequest, HttpResponse, Outbound, Receipt, SendError};
+use switchboard_sdk::provider::{
+    HttpRequest, HttpResponse, Outbound, Receipt, SendError, misconfigured,
+};
 
 use crate::config::Config;
 use crate::{address, errors, http, opaque, payload};
@@ -16,8 +18,7 @@ pub fn prepare(
     auth: Option<&str>,
     message: &Outbound,
 ) -> Result<HttpRequest, SendError> {
-    let config =
-        Config::load(config).map_err(|e| SendError::Permanent(failure(&e.code, e.message)))?;
+    let config = Config::load(config).map_err(misconfigured)?;
     let (kind, object) = payload::content(&message.content).map_err(SendError::Permanent)?;
     let mut body = json!({"messaging_product": "whatsapp", "recipient_type": "individual"});
     let to = &message.to;
@@ -45,14 +46,22 @@ pub fn prepare(
     Ok(http::post_json(url, token, &body))
 }
 
-/// Reads the send answer: `messages[0].id` (the wamid) on success, a typed error otherwise.
+/// Reads the send answer: `messages[0].id` (the wamid) on success, with the recipient Meta
+/// resolved (`contacts[0]`: the canonical `wa_id`, and `user_id` for BSUID users); a typed
+/// error otherwise.
 pub fn read(response: &HttpResponse) -> Result<Receipt, SendError> {
     let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     let retry_after = http::retry_after_ms(&response.headers);
     if (200..300).contains(&response.status) {
+        let contact = &body["contacts"][0];
         return match body["messages"][0]["id"].as_str() {
             Some(id) if !id.is_empty() => Ok(Receipt {
                 provider_message_id: id.to_owned(),
+                recipient: address::contact(
+                    contact["wa_id"].as_str(),
+                    contact["user_id"].as_str(),
+                    None,
+                ),
             }),
             _ => Err(SendError::Permanent(failure(
                 &response.status.to_string(),

@@ -43,6 +43,7 @@ pub fn status(item: &Value) -> Option<DeliveryStatus> {
             .as_str()
             .and_then(opaque::decode),
         recipient,
+        aliases: Vec::new(),
     })
 }
 

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use switchboard_sdk::log;
-use switchboard_sdk::provider::{Event, WebhookError, WebhookRequest, WebhookResult};
+use switchboard_sdk::provider::{Event, WebhookError, WebhookRequest, WebhookResult, unavailable};
 
 use crate::config::Config;
 use crate::inbound::Envelope;
@@ -13,9 +13,9 @@ use crate::{address, http, inbound, signature, status, template, verify};
 
 /// Verifies and translates one webhook call.
 pub fn handle(config: &str, request: &WebhookRequest) -> Result<WebhookResult, WebhookError> {
-    // Without a usable config nothing can be verified: refuse, and Meta retries once it is fixed.
-    let config = Config::load(config)
-        .map_err(|e| WebhookError::Unauthorized(format!("connector config: {}", e.message)))?;
+    // Without a usable config nothing can be verified: a 503, and Meta retries (for up to
+    // 7 days) until it is fixed.
+    let config = Config::load(config).map_err(unavailable)?;
     match request.method.to_ascii_uppercase().as_str() {
         "GET" => verify::challenge(&config.verify_token, &request.url),
         "POST" => {

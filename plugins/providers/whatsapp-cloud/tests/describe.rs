@@ -20,8 +20,12 @@ fn describe_names_a_provider_with_a_strict_schema() {
 }
 
 #[test]
-fn capabilities_are_whatsapps() {
-    let caps = WhatsAppCloud::capabilities("");
+fn capabilities_are_whatsapps_and_need_a_usable_config() {
+    let error = WhatsAppCloud::capabilities("").expect_err("no credentials");
+    assert_eq!(error.code, "bad-config");
+    let config = serde_json::json!({"phone_number_id": "1", "access_token": "t",
+        "app_secret": "s", "verify_token": "v"});
+    let caps = WhatsAppCloud::capabilities(&config.to_string()).expect("capabilities");
     assert_eq!(caps.channels, [Channel::Whatsapp]);
     assert_eq!(caps.session_window_ms, Some(86_400_000));
     assert_eq!(caps.templates, TemplateRule::RequiredOutsideWindow);

@@ -224,7 +224,9 @@ proptest! {
         headers in prop::collection::vec(header(), 0..4),
         body in prop::collection::vec(any::<u8>(), 0..256),
     ) {
-        let request = WebhookRequest { method, url, headers, body, peer_addr: String::new() };
+        let request = WebhookRequest {
+            method, url, headers, body, peer_addr: String::new(), received_at_ms: 0,
+        };
         let _ = WhatsAppCloud::handle_webhook(&config(), request);
     }
 
@@ -259,10 +261,14 @@ proptest! {
         value in json_value(),
         raw in prop::collection::vec(any::<u8>(), 0..64),
         as_json in any::<bool>(),
+        step in 0u8..3,
+        location in any::<String>(),
     ) {
         let body = if as_json { value.to_string().into_bytes() } else { raw };
-        let response = HttpResponse { status, headers: vec![pair("content-type", &content_type)], body };
+        let headers = vec![pair("content-type", &content_type), pair("location", &location)];
+        let response = HttpResponse { status, headers, body };
         let _ = WhatsAppCloud::read_send_response(&config(), outbound(Content::Text("x".into())), response.clone());
-        let _ = WhatsAppCloud::read_media_fetch(&config(), None, response);
+        let request = WhatsAppCloud::prepare_media_fetch(&config(), None, "1").expect("request");
+        let _ = WhatsAppCloud::read_media_fetch(&config(), None, step, request, response);
     }
 }

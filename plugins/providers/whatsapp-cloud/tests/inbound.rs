@@ -31,6 +31,8 @@ fn text_carries_sender_profile_name_and_time() {
             at_ms: 1_749_416_383_000,
             content: Content::Text("Does it come in another color?".into()),
             reply_to: None,
+            attachments: vec![],
+            attributes: vec![],
         }
     );
 }

@@ -177,7 +177,11 @@ fn a_template_fills_header_body_and_button_parameters() {
             Some("image/jpeg"),
         ))),
         body_params: vec!["Ana".into(), "#1234".into()],
-        button_params: vec![(0, "ORDER_1234_OK".into())],
+        buttons: vec![TemplateButton {
+            index: 0,
+            kind: ButtonKind::QuickReply,
+            value: "ORDER_1234_OK".into(),
+        }],
     };
     assert_eq!(
         body(Content::Template(template.clone())),
@@ -196,7 +200,7 @@ fn a_template_fills_header_body_and_button_parameters() {
     let text_header = TemplateMessage {
         header: Some(TemplateHeader::Text("Pedido".into())),
         body_params: vec![],
-        button_params: vec![],
+        buttons: vec![],
         ..template.clone()
     };
     assert_eq!(
@@ -219,9 +223,41 @@ fn a_template_fills_header_body_and_button_parameters() {
 fn text_header_free(template: TemplateMessage) -> TemplateMessage {
     TemplateMessage {
         body_params: vec![],
-        button_params: vec![],
+        buttons: vec![],
         ..template
     }
+}
+
+#[test]
+fn each_button_kind_has_its_parameter() {
+    let button = |index, kind, value: &str| TemplateButton {
+        index,
+        kind,
+        value: value.into(),
+    };
+    let template = TemplateMessage {
+        name: "coupon".into(),
+        language: "en_US".into(),
+        namespace: None,
+        header: None,
+        body_params: vec![],
+        buttons: vec![
+            button(0, ButtonKind::Url, "orders/1234"),
+            button(1, ButtonKind::CopyCode, "SAVE20"),
+            button(2, ButtonKind::QuickReply, "STOP"),
+        ],
+    };
+    assert_eq!(
+        body(Content::Template(template))["template"]["components"],
+        json!([
+            {"type": "button", "sub_type": "url", "index": "0",
+                "parameters": [{"type": "text", "text": "orders/1234"}]},
+            {"type": "button", "sub_type": "copy_code", "index": "1",
+                "parameters": [{"type": "coupon_code", "coupon_code": "SAVE20"}]},
+            {"type": "button", "sub_type": "quick_reply", "index": "2",
+                "parameters": [{"type": "payload", "payload": "STOP"}]},
+        ])
+    );
 }
 
 #[test]
@@ -337,7 +373,7 @@ fn customer_side_content_cannot_be_sent() {
 }
 
 #[test]
-fn a_bad_config_fails_the_send_permanently() {
+fn a_bad_config_pauses_the_connector() {
     let result = WhatsAppCloud::prepare_send("{}", None, outbound(Content::Text("x".into())));
-    assert!(matches!(result, Err(SendError::Permanent(f)) if f.code == "bad-config"));
+    assert!(matches!(result, Err(SendError::Misconfigured(f)) if f.code == "bad-config"));
 }

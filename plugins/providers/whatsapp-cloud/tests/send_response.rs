@@ -33,9 +33,29 @@ fn success_gives_the_wamid() {
         read(response(200, body)),
         Ok(Receipt {
             provider_message_id: "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"
-                .into()
+                .into(),
+            recipient: Some(number("+5491155550123")),
         })
     );
+}
+
+#[test]
+fn the_recipient_is_the_canonical_wa_id_and_bsuid_meta_resolved() {
+    // A Mexican number sent as +52… comes back as the WhatsApp id 521…, with the BSUID.
+    let body = r#"{"messaging_product":"whatsapp",
+        "contacts":[{"input":"+525512345678","wa_id":"5215512345678","user_id":"MX.1349"}],
+        "messages":[{"id":"wamid.X"}]}"#;
+    let receipt = read(response(200, body)).expect("receipt");
+    assert_eq!(
+        receipt.recipient,
+        Some(ContactAddress {
+            number: Some("+5215512345678".into()),
+            user_id: Some("MX.1349".into()),
+            display_name: None,
+        })
+    );
+    let anonymous = read(response(200, r#"{"messages":[{"id":"wamid.Y"}]}"#));
+    assert_eq!(anonymous.map(|r| r.recipient), Ok(None));
 }
 
 #[test]
@@ -83,8 +103,13 @@ fn each_mapped_code_has_its_kind() {
         (131047, "window-closed"),
         (131026, "bad-recipient"),
         (131050, "unsubscribed"),
-        (190, "auth-expired"),
-        (0, "auth-expired"),
+        (190, "misconfigured"),
+        (0, "misconfigured"),
+        (10, "misconfigured"),
+        (200, "misconfigured"),
+        (131005, "misconfigured"),
+        (131031, "misconfigured"),
+        (131045, "misconfigured"),
         (131000, "retryable"),
         (2, "retryable"),
         (100, "permanent"),
@@ -92,7 +117,6 @@ fn each_mapped_code_has_its_kind() {
         (132001, "permanent"),
         (131051, "permanent"),
         (368, "permanent"),
-        (10, "permanent"),
     ] {
         let error = read(graph_error(400, code)).expect_err("error");
         let kind = match &error {
@@ -103,15 +127,16 @@ fn each_mapped_code_has_its_kind() {
             SendError::Retryable(_) => "retryable",
             SendError::Permanent(_) => "permanent",
             SendError::ProviderLimit(_) => "provider-limit",
+            SendError::Misconfigured(_) => "misconfigured",
         };
         assert_eq!(kind, expected, "{code}");
     }
 }
 
 #[test]
-fn an_expired_token_is_auth_expired() {
+fn an_expired_long_lived_token_pauses_the_connector() {
     let error = read(graph_error(401, 190)).expect_err("error");
-    assert!(matches!(error, SendError::AuthExpired(f) if f.code == "190"));
+    assert!(matches!(error, SendError::Misconfigured(f) if f.code == "190"));
 }
 
 #[test]
@@ -146,6 +171,7 @@ fn bodies_without_a_graph_error_fall_back_to_the_http_status() {
         limit_kind(read(html(429)).expect_err("error")),
         Some(LimitKind::Throughput)
     );
-    assert!(matches!(read(html(401)), Err(SendError::AuthExpired(_))));
-    assert!(matches!(read(html(403)), Err(SendError::Permanent(_))));
+    assert!(matches!(read(html(401)), Err(SendError::Misconfigured(_))));
+    assert!(matches!(read(html(403)), Err(SendError::Misconfigured(_))));
+    assert!(matches!(read(html(404)), Err(SendError::Permanent(_))));
 }

@@ -20,6 +20,7 @@ fn sent_carries_the_wamid_time_and_recipient() {
             // Another system's tracker is not a host message id.
             message_id: None,
             recipient: Some(number("+5516992318222")),
+            aliases: vec![],
         }
     );
 }

@@ -7,13 +7,8 @@ use provider_whatsapp_cloud::WhatsAppCloud;
 use switchboard_sdk::provider::{Provider, WebhookError, WebhookRequest};
 
 fn get(query: &str) -> WebhookRequest {
-    WebhookRequest {
-        method: "GET".into(),
-        url: format!("{WEBHOOK_URL}?{query}"),
-        headers: Vec::new(),
-        body: Vec::new(),
-        peer_addr: "173.252.88.1".into(),
-    }
+    let url = format!("{WEBHOOK_URL}?{query}");
+    switchboard_sdk::testing::webhook_request("GET", &url, Vec::new(), b"")
 }
 
 #[test]
@@ -51,10 +46,10 @@ fn a_wrong_verify_token_is_unauthorized() {
 }
 
 #[test]
-fn a_bad_connector_config_refuses_instead_of_accepting() {
+fn a_bad_connector_config_is_unavailable_instead_of_accepting() {
     let request = get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=");
     assert!(matches!(
         WhatsAppCloud::handle_webhook(r#"{"phone_number_id": "1"}"#, request),
-        Err(WebhookError::Unauthorized(_))
+        Err(WebhookError::Unavailable(_))
     ));
 }

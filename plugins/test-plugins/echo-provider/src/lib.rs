@@ -8,7 +8,7 @@ use switchboard_sdk::provider::{
     InboundMessage, Outbound, Pair, Provider, Receipt, SendError, TemplateRule, WebhookError,
     WebhookRequest, WebhookResult,
 };
-use switchboard_sdk::{PluginInfo, PluginKind};
+use switchboard_sdk::{PluginError, PluginInfo, PluginKind};
 
 /// The plugin.
 pub struct EchoProvider;
@@ -63,8 +63,9 @@ impl Provider for EchoProvider {
         .with_config_schema(SCHEMA)
     }
 
-    fn capabilities(_config: &str) -> CapabilitySet {
-        CapabilitySet {
+    fn capabilities(config: &str) -> Result<CapabilitySet, PluginError> {
+        switchboard_sdk::config::<Config>(config)?;
+        Ok(CapabilitySet {
             channels: vec![Channel::Sms],
             session_window_ms: None,
             templates: TemplateRule::None,
@@ -75,7 +76,7 @@ impl Provider for EchoProvider {
             media_send: false,
             poll_interval_ms: None,
             max_text_length: 1600,
-        }
+        })
     }
 
     fn prepare_send(
@@ -117,6 +118,7 @@ impl Provider for EchoProvider {
         }
         Ok(Receipt {
             provider_message_id: message.message_id.to_string(),
+            recipient: None,
         })
     }
 
@@ -125,7 +127,7 @@ impl Provider for EchoProvider {
         request: WebhookRequest,
     ) -> Result<WebhookResult, WebhookError> {
         let Config { number, .. } =
-            switchboard_sdk::config(config).map_err(|e| WebhookError::Malformed(e.message))?;
+            switchboard_sdk::config(config).map_err(switchboard_sdk::provider::unavailable)?;
         let inbound: Inbound = serde_json::from_slice(&request.body)
             .map_err(|e| WebhookError::Malformed(e.to_string()))?;
         let message = InboundMessage {
@@ -139,6 +141,8 @@ impl Provider for EchoProvider {
             at_ms: 0,
             content: Content::Text(inbound.text),
             reply_to: None,
+            attachments: Vec::new(),
+            attributes: Vec::new(),
         };
         let response = HttpResponse {
             status: 200,
@@ -195,13 +199,12 @@ mod tests {
 
     #[test]
     fn webhook_body_becomes_an_inbound_message() {
-        let request = WebhookRequest {
-            method: "POST".into(),
-            url: "https://example.test/webhooks/echo".into(),
-            headers: Vec::new(),
-            body: br#"{"id": "m1", "from": "+15550100", "text": "hello"}"#.to_vec(),
-            peer_addr: "127.0.0.1".into(),
-        };
+        let request = switchboard_sdk::testing::webhook_request(
+            "POST",
+            "https://example.test/webhooks/echo",
+            Vec::new(),
+            br#"{"id": "m1", "from": "+15550100", "text": "hello"}"#,
+        );
         let result =
             EchoProvider::handle_webhook(r#"{"number": "+15550199"}"#, request).expect("parses");
         let [Event::Message(message)] = result.events.as_slice() else {
@@ -214,16 +217,14 @@ mod tests {
 
     #[test]
     fn malformed_webhook_is_refused() {
-        let request = WebhookRequest {
-            method: "POST".into(),
-            url: String::new(),
-            headers: Vec::new(),
-            body: b"{".to_vec(),
-            peer_addr: String::new(),
-        };
+        let request = switchboard_sdk::testing::webhook_request("POST", "", Vec::new(), b"{");
         assert!(matches!(
-            EchoProvider::handle_webhook("", request),
+            EchoProvider::handle_webhook("", request.clone()),
             Err(WebhookError::Malformed(_))
+        ));
+        assert!(matches!(
+            EchoProvider::handle_webhook(r#"{"nmber": "+1"}"#, request),
+            Err(WebhookError::Unavailable(_))
         ));
     }
 }

@@ -3,18 +3,21 @@
 //! - `sms[]` `{incoming_sms_id, port, number, smsc, timestamp, text, imsi}`: inbound messages
 //!   (the answer of `query_incoming_sms`, or a "Push SMS").
 //! - `sms_result[]` `{port, user_id, number, time, status, count, succ_count, ref_id, imsi}`:
-//!   what became of a sent message; `user_id` is the host's message id we sent it with.
+//!   what became of a sent message; `user_id` is the host's message id we sent it with. Its
+//!   `ref_id` (the network's message reference on that port) becomes an alias of the message,
+//!   [`ref_alias`], which the host records.
 //! - `sms_deliver_status[]` `{port, number, time, ref_id, status_code, imsi}`: the network's
-//!   delivery report. It names the message only by the network's `ref_id`, which only the
-//!   matching `sms_result` links to a `user_id`; a stateless adapter cannot make that link,
-//!   so these are skipped (see the README).
+//!   delivery report. It names the message only by `ref_id`, so its status names the message
+//!   by the alias the `sms_result` gave: `status_code` 0 delivered, 64–255 failed (32–63 are
+//!   temporary errors the network is still retrying, 1–31 completed without confirmation:
+//!   no event).
 //!
 //! Other keys (`register`, `ussd`, `cdr`, …) carry nothing for the engine. A field of the
 //! wrong type skips its item, never the whole batch: a poll must still move past it.
 
 use serde_json::{Map, Value};
 use switchboard_sdk::provider::{
-    Content, DeliveryState, DeliveryStatus, Event, InboundMessage, SendError,
+    ContactAddress, Content, DeliveryState, DeliveryStatus, Event, InboundMessage, SendError,
 };
 
 use crate::config::DinstarConfig;
@@ -24,10 +27,12 @@ use crate::{number, time};
 /// What one JSON body reported.
 #[derive(Debug, Default, PartialEq)]
 pub struct Report {
-    /// Events, in the body's order: messages, then statuses.
+    /// Events, in the body's order: messages, then results, then delivery reports.
     pub events: Vec<Event>,
-    /// The highest `incoming_sms_id` seen, the next poll's cursor.
+    /// The highest `incoming_sms_id` read, the next poll's cursor.
     pub last_incoming_id: Option<u64>,
+    /// How many messages were at or below the `after` id given to [`read`], and skipped.
+    pub skipped: usize,
     /// The body's `error_code`, when it has one.
     pub error_code: Option<u64>,
 }
@@ -61,8 +66,16 @@ fn items<'a>(
         .filter_map(Value::as_object)
 }
 
-/// Reads a Dinstar JSON body. `Err` when it is not a JSON object.
-pub fn read(config: &DinstarConfig, body: &[u8]) -> Result<Report, String> {
+/// The alias of a sent message by the network reference `ref_id` the gateway's port `port`
+/// gave it (`ref:<sn>:<port>:<ref_id>`). References count 0–255 per SIM and then repeat, so
+/// the host keeps the latest message recorded under an alias.
+pub fn ref_alias(sn: Option<&str>, port: u64, ref_id: u64) -> String {
+    format!("ref:{}:{port}:{ref_id}", sn.unwrap_or_default())
+}
+
+/// Reads a Dinstar JSON body; inbound messages with an id at or below `after` (a poll's
+/// cursor) are skipped. `Err` when the body is not a JSON object.
+pub fn read(config: &DinstarConfig, body: &[u8], after: Option<u64>) -> Result<Report, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
     let Value::Object(body) = value else {
         return Err("not a JSON object".into());
@@ -76,17 +89,77 @@ pub fn read(config: &DinstarConfig, body: &[u8]) -> Result<Report, String> {
         let Some(id) = uint(item.get("incoming_sms_id")) else {
             continue;
         };
+        if after.is_some_and(|after| id <= after) {
+            report.skipped += 1;
+            continue;
+        }
         report.last_incoming_id = report.last_incoming_id.max(Some(id));
         if let Some(message) = inbound(config, sn.as_deref(), id, item) {
             report.events.push(Event::Message(message));
         }
     }
     for item in items(&body, "sms_result") {
-        if let Some(status) = result(config, item) {
+        if let Some(status) = result(config, sn.as_deref(), item) {
+            report.events.push(Event::Status(status));
+        }
+    }
+    for item in items(&body, "sms_deliver_status") {
+        if let Some(status) = delivery(config, sn.as_deref(), item) {
             report.events.push(Event::Status(status));
         }
     }
     Ok(report)
+}
+
+/// The alias an item's `port` and `ref_id` make, when it has both.
+fn item_alias(sn: Option<&str>, item: &Map<String, Value>) -> Option<String> {
+    Some(ref_alias(
+        sn,
+        uint(item.get("port"))?,
+        uint(item.get("ref_id"))?,
+    ))
+}
+
+/// A time field in gateway-local time, as ms since the epoch; 0 when missing or unreadable.
+fn time_ms(config: &DinstarConfig, item: &Map<String, Value>, key: &str) -> u64 {
+    string(item.get(key))
+        .and_then(|t| time::parse_datetime_ms(&t, config.utc_offset_minutes))
+        .unwrap_or(0)
+}
+
+/// The customer a result or report names.
+fn recipient(config: &DinstarConfig, item: &Map<String, Value>) -> Option<ContactAddress> {
+    string(item.get("number"))
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| number::contact(&n, config.digits_are_international))
+}
+
+/// A network delivery report, named by its alias; `None` while the network is still trying.
+fn delivery(
+    config: &DinstarConfig,
+    sn: Option<&str>,
+    item: &Map<String, Value>,
+) -> Option<DeliveryStatus> {
+    let alias = item_alias(sn, item)?;
+    let code = uint(item.get("status_code"))?;
+    let (state, error) = match code {
+        0 => (DeliveryState::Delivered, None),
+        64..=255 => {
+            let detail = format!("the network reported status {code}: not delivered");
+            let failure = failure(&format!("status-{code}"), detail);
+            (DeliveryState::Failed, Some(SendError::Permanent(failure)))
+        }
+        _ => return None,
+    };
+    Some(DeliveryStatus {
+        provider_message_id: alias,
+        state,
+        at_ms: time_ms(config, item, "time"),
+        error,
+        message_id: None,
+        recipient: recipient(config, item),
+        aliases: Vec::new(),
+    })
 }
 
 fn inbound(
@@ -104,9 +177,7 @@ fn inbound(
             .cloned()
             .unwrap_or_else(|| format!("port-{port}"))
     });
-    let at_ms = string(item.get("timestamp"))
-        .and_then(|t| time::parse_datetime_ms(&t, config.utc_offset_minutes))
-        .unwrap_or(0);
+    let at_ms = time_ms(config, item, "timestamp");
     Some(InboundMessage {
         // Ids are per gateway: the serial number keeps two gateways' ids apart.
         provider_message_id: sn.map_or_else(|| id.to_string(), |sn| format!("{sn}:{id}")),
@@ -115,10 +186,16 @@ fn inbound(
         at_ms,
         content: Content::Text(string(item.get("text")).unwrap_or_default()),
         reply_to: None,
+        attachments: Vec::new(),
+        attributes: Vec::new(),
     })
 }
 
-fn result(config: &DinstarConfig, item: &Map<String, Value>) -> Option<DeliveryStatus> {
+fn result(
+    config: &DinstarConfig,
+    sn: Option<&str>,
+    item: &Map<String, Value>,
+) -> Option<DeliveryStatus> {
     let user_id = uint(item.get("user_id"))?;
     let status = string(item.get("status"))?.trim().to_ascii_uppercase();
     let (state, error) = match status.as_str() {
@@ -141,14 +218,11 @@ fn result(config: &DinstarConfig, item: &Map<String, Value>) -> Option<DeliveryS
     Some(DeliveryStatus {
         provider_message_id: user_id.to_string(),
         state,
-        at_ms: string(item.get("time"))
-            .and_then(|t| time::parse_datetime_ms(&t, config.utc_offset_minutes))
-            .unwrap_or(0),
+        at_ms: time_ms(config, item, "time"),
         error,
         message_id: Some(user_id),
-        recipient: string(item.get("number"))
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| number::contact(&n, config.digits_are_international)),
+        recipient: recipient(config, item),
+        aliases: item_alias(sn, item).into_iter().collect(),
     })
 }
 
@@ -159,7 +233,7 @@ mod tests {
     #[test]
     fn numbers_may_come_as_strings() {
         let body = br#"{"sms":[{"incoming_sms_id":"12","port":"1","number":6717,"text":"x"}]}"#;
-        let report = read(&DinstarConfig::default(), body).expect("reads");
+        let report = read(&DinstarConfig::default(), body, None).expect("reads");
         assert_eq!(report.last_incoming_id, Some(12));
         let [Event::Message(m)] = report.events.as_slice() else {
             panic!("one message")
@@ -175,19 +249,29 @@ mod tests {
     fn a_bad_item_is_skipped_but_still_moves_the_cursor() {
         let body =
             br#"{"sms":[{"incoming_sms_id":5,"text":"no number"},{"incoming_sms_id":"x"},7]}"#;
-        let report = read(&DinstarConfig::default(), body).expect("reads");
+        let report = read(&DinstarConfig::default(), body, None).expect("reads");
         assert!(report.events.is_empty());
         assert_eq!(report.last_incoming_id, Some(5));
     }
 
     #[test]
+    fn ids_at_or_below_the_cursor_are_skipped_and_counted() {
+        let body = br#"{"sms":[{"incoming_sms_id":4,"number":"1","text":"old"},
+            {"incoming_sms_id":5,"number":"1","text":"old"},{"incoming_sms_id":6,"number":"1","text":"new"}]}"#;
+        let report = read(&DinstarConfig::default(), body, Some(5)).expect("reads");
+        assert_eq!((report.skipped, report.last_incoming_id), (2, Some(6)));
+        assert_eq!(report.events.len(), 1);
+    }
+
+    #[test]
     fn only_json_objects_are_read() {
-        assert!(read(&DinstarConfig::default(), b"[1]").is_err());
-        assert!(read(&DinstarConfig::default(), b"{").is_err());
+        assert!(read(&DinstarConfig::default(), b"[1]", None).is_err());
+        assert!(read(&DinstarConfig::default(), b"{", None).is_err());
         assert_eq!(
             read(
                 &DinstarConfig::default(),
-                br#"{"sn":"a","register":[{"port":1}]}"#
+                br#"{"sn":"a","register":[{"port":1}]}"#,
+                None
             ),
             Ok(Report::default())
         );

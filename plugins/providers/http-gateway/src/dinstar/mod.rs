@@ -1,6 +1,7 @@
 //! Dinstar UC2000/DWG gateways, "new version" HTTP API (providers.md §4): send with
 //! `send_sms` (`send.rs`), poll `query_incoming_sms` (`poll.rs`), and read pushes (this
-//! file); both kinds of JSON are read by `events.rs`.
+//! file: messages, send results and network delivery reports); both kinds of JSON are read
+//! by `events.rs`.
 //!
 //! Every request carries HTTP Basic auth. Some units demand Digest, which needs the
 //! gateway's challenge (a 401 round trip) before each request: the provider contract has no
@@ -10,7 +11,7 @@ mod events;
 mod poll;
 mod send;
 
-pub use events::{Report, read};
+pub use events::{Report, read, ref_alias};
 pub use poll::{prepare_poll, read_poll};
 pub use send::{prepare_send, read_send_response};
 
@@ -47,7 +48,7 @@ pub fn handle_webhook(
             request.method
         )));
     }
-    let report = events::read(config, &request.body).map_err(WebhookError::Malformed)?;
+    let report = events::read(config, &request.body, None).map_err(WebhookError::Malformed)?;
     Ok(WebhookResult {
         response: response(200, "application/json", br#"{"error_code":200}"#),
         events: report.events,

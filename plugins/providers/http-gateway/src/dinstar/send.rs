@@ -52,7 +52,7 @@ pub fn read_send_response(
 ) -> Result<Receipt, SendError> {
     let text = body_text(&response.body);
     if response.status == 401 {
-        return Err(SendError::Permanent(failure(
+        return Err(SendError::Misconfigured(failure(
             "401",
             "the gateway refused the credentials (sent with Basic auth)",
         )));
@@ -74,6 +74,7 @@ pub fn read_send_response(
     match code {
         200 | 202 => Ok(Receipt {
             provider_message_id: message.message_id.to_string(),
+            recipient: None,
         }),
         // 500: gateway error; 486: port busy; 503: port not registered; 550: no free port.
         486 | 500 | 503 | 550 => Err(SendError::Retryable(Retryable {

@@ -54,6 +54,7 @@ pub fn status(
         recipient: params
             .non_empty("to")
             .map(|to| number::contact(&to, config.digits_are_international)),
+        aliases: Vec::new(),
     }))
 }
 

@@ -73,6 +73,8 @@ pub fn message(
         at_ms,
         content: decode(&raw)?,
         reply_to: None,
+        attachments: Vec::new(),
+        attributes: Vec::new(),
     })
 }
 

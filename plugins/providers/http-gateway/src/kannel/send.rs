@@ -101,8 +101,9 @@ pub fn prepare_send(config: &KannelConfig, message: &Outbound) -> Result<HttpReq
 
 /// Reads Kannel's answer. Kannel answers 2xx only when it took the message: `0: Accepted for
 /// delivery`, `3: Queued for later delivery` (no SMSC route up yet) or, with
-/// `immediate-sendsms-reply`, `Sent.`; each is a receipt; refusals by Kannel itself are permanent; 5xx (`Temporal failure`, `Sending
-/// failed.`) is worth retrying.
+/// `immediate-sendsms-reply`, `Sent.`; each is a receipt. A refused `sendsms-user` login means
+/// the connector is misconfigured; Kannel's other refusals are permanent; 5xx (`Temporal
+/// failure`, `Sending failed.`) is worth retrying.
 pub fn read_send_response(
     message: &Outbound,
     response: &HttpResponse,
@@ -112,12 +113,13 @@ pub fn read_send_response(
     if (200..300).contains(&status) {
         return Ok(Receipt {
             provider_message_id: message.message_id.to_string(),
+            recipient: None,
         });
     }
     let lower = text.to_ascii_lowercase();
     match status {
         403 if lower.contains("authorization failed") => {
-            Err(SendError::Permanent(failure("auth-failed", text)))
+            Err(SendError::Misconfigured(failure("auth-failed", text)))
         }
         403 if lower.contains("not routable") => {
             Err(SendError::Permanent(failure("not-routable", text)))

@@ -55,23 +55,12 @@ pub fn header(name: &str, value: &str) -> Pair {
 }
 
 pub fn get(url: &str) -> WebhookRequest {
-    WebhookRequest {
-        method: "GET".into(),
-        url: url.into(),
-        headers: vec![header("User-Agent", "Kannel/1.4.5")],
-        body: Vec::new(),
-        peer_addr: "10.0.0.5".into(),
-    }
+    let headers = vec![header("User-Agent", "Kannel/1.4.5")];
+    switchboard_sdk::testing::webhook_request("GET", url, headers, b"")
 }
 
 pub fn post(url: &str, headers: Vec<Pair>, body: &[u8]) -> WebhookRequest {
-    WebhookRequest {
-        method: "POST".into(),
-        url: url.into(),
-        headers,
-        body: body.to_vec(),
-        peer_addr: "10.0.0.5".into(),
-    }
+    switchboard_sdk::testing::webhook_request("POST", url, headers, body)
 }
 
 /// URL-encodes like Kannel's `octstr_url_encode`: space → `+`, unreserved kept, else `%XX`.

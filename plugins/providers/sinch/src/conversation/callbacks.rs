@@ -26,7 +26,12 @@ pub fn handle_webhook(
         return Err(malformed("Sinch callbacks are POST requests"));
     }
     if !config.webhook_secret.is_empty() {
-        signature::verify(&config.webhook_secret, &request.headers, &request.body)?;
+        signature::verify(
+            &config.webhook_secret,
+            &request.headers,
+            &request.body,
+            request.received_at_ms,
+        )?;
     }
     let envelope: Value = serde_json::from_slice(&request.body)
         .map_err(|e| malformed(&format!("callback is not JSON: {e}")))?;
@@ -97,6 +102,8 @@ fn inbound(envelope: &Value, message: &Value) -> Result<InboundMessage, WebhookE
         at_ms: event_ms(envelope, message),
         content,
         reply_to: replied.or(choice_of),
+        attachments: Vec::new(),
+        attributes: Vec::new(),
     })
 }
 
@@ -119,7 +126,8 @@ fn contact_content(body: &Value) -> (Content, Option<String>) {
         let Some(postback) = str_at(choice, "postback_data") else {
             return (Content::Unsupported("choice_response".to_owned()), None);
         };
-        // Sinch returns only the postback data, not the title the customer saw.
+        // Sinch returns only the postback data, not the title the customer saw: the contract
+        // allows an empty title.
         let reply = Choice {
             id: postback.to_owned(),
             title: String::new(),
@@ -197,6 +205,7 @@ fn delivery(envelope: &Value, report: &Value) -> Result<Option<DeliveryStatus>, 
         message_id: json::message_id(str_at(envelope, "correlation_id"))
             .or_else(|| json::message_id(str_at(report, "metadata"))),
         recipient: identity(report),
+        aliases: Vec::new(),
     }))
 }
 

@@ -37,8 +37,10 @@ const SPECIFIC_REASONS: [&str; 6] = [
 ];
 
 /// A non-2xx answer to a send. 401 is an expired or revoked token (the host refreshes it and
-/// retries once); 429 and `RESOURCE_EXHAUSTED` a throughput limit; 408 and 5xx temporary;
-/// other 4xx permanent (validation), unless the error names a recipient or window reason.
+/// retries once); 403 / `PERMISSION_DENIED` a key without access to the project or app, which
+/// no new token fixes (misconfigured); 429 and `RESOURCE_EXHAUSTED` a throughput limit; 408 and
+/// 5xx temporary; other 4xx permanent (validation), unless the error names a recipient or
+/// window reason.
 pub fn from_http(response: &HttpResponse) -> SendError {
     let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     let error = object_at(&body, "error");
@@ -54,6 +56,7 @@ pub fn from_http(response: &HttpResponse) -> SendError {
     let wait = retry_after_ms(&response.headers);
     match (response.status, status_word) {
         (401, _) | (_, Some("UNAUTHENTICATED")) => SendError::AuthExpired(f),
+        (403, _) | (_, Some("PERMISSION_DENIED")) => SendError::Misconfigured(f),
         (429, _) | (_, Some("RESOURCE_EXHAUSTED")) => throughput(wait, f),
         (408 | 500..=599, _) | (_, Some("UNAVAILABLE")) => retryable(wait, f),
         _ => match SPECIFIC_REASONS.iter().find(|r| text.contains(*r)) {

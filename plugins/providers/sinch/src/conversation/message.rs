@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 use switchboard_sdk::provider::{
-    Content, Interactive, Location, MediaRef, SendError, SharedContact, TemplateHeader,
+    ButtonKind, Content, Interactive, Location, MediaRef, SendError, SharedContact, TemplateHeader,
     TemplateMessage,
 };
 
@@ -96,7 +96,9 @@ fn contact_info_message(contacts: &[SharedContact]) -> Result<Value, SendError> 
 
 /// A WhatsApp channel template. Parameter keys follow Sinch's grammar
 /// `<component>[<index>]<sub_type>[<param>]<field>`: `body[1]text`, `header[1]text`,
-/// `header[1]image.link`, `button[0]url[1]text` (Sinch WhatsApp template-support docs).
+/// `header[1]image.link`, `button[0]quick_reply[1]payload`, `button[0]url[1]text` (Sinch
+/// WhatsApp template-support docs), `button[0]copy_code[1]coupon_code` (the same grammar with
+/// Meta's copy-code parameter).
 fn template_message(template: &TemplateMessage) -> Value {
     let mut parameters = Map::new();
     match &template.header {
@@ -119,10 +121,14 @@ fn template_message(template: &TemplateMessage) -> Value {
     for (i, value) in template.body_params.iter().enumerate() {
         parameters.insert(format!("body[{}]text", i + 1), json!(value));
     }
-    // The contract does not say which kind a button is; dynamic URL suffixes are what
-    // `button-params` carries in practice (quick replies need no value to be sent).
-    for (index, value) in &template.button_params {
-        parameters.insert(format!("button[{index}]url[1]text"), json!(value));
+    for button in &template.buttons {
+        let (sub_type, field) = match button.kind {
+            ButtonKind::QuickReply => ("quick_reply", "payload"),
+            ButtonKind::Url => ("url", "text"),
+            ButtonKind::CopyCode => ("copy_code", "coupon_code"),
+        };
+        let key = format!("button[{}]{sub_type}[1]{field}", button.index);
+        parameters.insert(key, json!(button.value));
     }
     json!({
         "template_message": { "channel_template": { "WHATSAPP": {

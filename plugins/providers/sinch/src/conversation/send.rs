@@ -69,5 +69,6 @@ pub fn read_send_response(response: &HttpResponse) -> Result<Receipt, SendError>
     })?;
     Ok(Receipt {
         provider_message_id: id.to_owned(),
+        recipient: None,
     })
 }

@@ -63,6 +63,8 @@ fn inbound(item: &Value) -> Option<InboundMessage> {
             .unwrap_or(0),
         content: content(message),
         reply_to: None,
+        attachments: Vec::new(),
+        attributes: Vec::new(),
     })
 }
 
@@ -195,5 +197,6 @@ fn status(item: &Value) -> Option<DeliveryStatus> {
         error,
         message_id: json::message_id(str_at(item, "correlationId")),
         recipient: str_at(item, "destination").and_then(|d| from_identity(d, None)),
+        aliases: Vec::new(),
     })
 }

@@ -82,7 +82,7 @@ fn contacts_message(contacts: &[SharedContact]) -> Value {
 /// `{"hsm": {namespace, elementName, parameters, languageCode, languagePolicy}}`: the body's
 /// `{{1}}…{{n}}` in order. The namespace is the template's, else the connector's.
 fn hsm_message(config: &WavyConfig, template: &TemplateMessage) -> Result<Value, SendError> {
-    if template.header.is_some() || !template.button_params.is_empty() {
+    if template.header.is_some() || !template.buttons.is_empty() {
         return Err(unsupported(
             "Wavy HSM parameters are the body's only: header and button parameters cannot be sent",
         ));

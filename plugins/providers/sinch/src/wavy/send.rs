@@ -62,11 +62,13 @@ pub fn read_send_response(
         })?;
     Ok(Receipt {
         provider_message_id: id.to_owned(),
+        recipient: None,
     })
 }
 
-/// 401/403 are wrong credentials (static: refreshing cannot help); 420 ("message is rate
-/// limited") and 429 are throughput limits; 408 and 5xx temporary; other 4xx permanent.
+/// 401/403 are wrong credentials (static: refreshing cannot help, so the connector is
+/// misconfigured); 420 ("message is rate limited") and 429 are throughput limits; 408 and 5xx
+/// temporary; other 4xx permanent.
 fn http_error(response: &HttpResponse, body: &Value) -> SendError {
     let code = text_at(body, "errorCode").unwrap_or_else(|| response.status.to_string());
     let text = str_at(body, "errorMessage")
@@ -75,6 +77,7 @@ fn http_error(response: &HttpResponse, body: &Value) -> SendError {
     let f = failure(&code, text);
     let wait = retry_after_ms(&response.headers);
     match response.status {
+        401 | 403 => SendError::Misconfigured(f),
         420 | 429 => throughput(wait, f),
         408 | 500..=599 => retryable(wait, f),
         _ => SendError::Permanent(f),

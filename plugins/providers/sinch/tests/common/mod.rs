@@ -14,6 +14,8 @@ use switchboard_sdk::provider::{
 pub const WEBHOOK_SECRET: &str = "sinch-webhook-secret";
 pub const NONCE: &str = "01FJA8B4A7BM43YGWSG9GBV067";
 pub const TIMESTAMP: &str = "1634579353";
+/// When the host received the callbacks: two seconds after Sinch signed them.
+pub const RECEIVED_AT_MS: u64 = 1_634_579_355_000;
 
 /// A Conversation API WhatsApp connector with signed callbacks, in region `br`.
 pub const CONVERSATION: &str = r#"{
@@ -86,14 +88,12 @@ pub fn header<'a>(headers: &'a [Pair], name: &str) -> Option<&'a str> {
         .map(|h| h.value.as_str())
 }
 
-/// A POST to the connector's webhook with these headers.
+/// A POST to the connector's webhook with these headers, received at [`RECEIVED_AT_MS`].
 pub fn webhook(body: &[u8], headers: Vec<Pair>) -> WebhookRequest {
+    let url = "https://cc.example.com/hooks/sinch/conversation";
     WebhookRequest {
-        method: "POST".into(),
-        url: "https://cc.example.com/hooks/sinch/conversation".into(),
-        headers,
-        body: body.to_vec(),
-        peer_addr: "203.0.113.9".into(),
+        received_at_ms: RECEIVED_AT_MS,
+        ..switchboard_sdk::testing::webhook_request("POST", url, headers, body)
     }
 }
 

@@ -47,13 +47,7 @@ pub fn post(url: &str, body: Vec<u8>, signature: Option<&str>) -> WebhookRequest
             value: signature.into(),
         });
     }
-    WebhookRequest {
-        method: "POST".into(),
-        url: url.into(),
-        headers,
-        body,
-        peer_addr: "203.0.113.7".into(),
-    }
+    switchboard_sdk::testing::webhook_request("POST", url, headers, &body)
 }
 
 /// A form POST of a fixture to `url`, signed correctly.

@@ -32,13 +32,7 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 /// A POST with the given headers.
 pub fn post(body: &[u8], headers: Vec<Pair>) -> WebhookRequest {
-    WebhookRequest {
-        method: "POST".into(),
-        url: WEBHOOK_URL.into(),
-        headers,
-        body: body.to_vec(),
-        peer_addr: "173.252.88.1".into(),
-    }
+    switchboard_sdk::testing::webhook_request("POST", WEBHOOK_URL, headers, body)
 }
 
 pub fn pair(name: &str, value: &str) -> Pair {
