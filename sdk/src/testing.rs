@@ -15,8 +15,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::PluginError;
 use crate::log::Level;
-use crate::provider::{HttpResponse, Pair, WebhookRequest};
+use crate::provider::{ContactAddress, Content, HttpResponse, Outbound, Pair, WebhookRequest};
 use crate::strategy::{Agent, Assignment, Attribute, Exclusion, RouteInput, Waiting};
 
 /// The `now_ms` of a [`RouteInputBuilder`] and the `received_at_ms` of a [`webhook_request`]
@@ -37,6 +38,38 @@ pub fn webhook_request(method: &str, url: &str, headers: Vec<Pair>, body: &[u8])
         body: body.to_vec(),
         peer_addr: PEER_ADDR.to_owned(),
         received_at_ms: NOW_MS,
+    }
+}
+
+/// A message for a provider adapter to send: host id 42 from `+15550100` to `+5491155550123`
+/// on slot 0, no reply, no status callback. Change fields with struct update syntax:
+/// `Outbound { channel_slot: 2, ..outbound(content) }`.
+pub fn outbound(content: Content) -> Outbound {
+    Outbound {
+        message_id: 42,
+        from: "+15550100".to_owned(),
+        to: ContactAddress {
+            number: Some("+5491155550123".to_owned()),
+            user_id: None,
+            display_name: None,
+        },
+        content,
+        reply_to: None,
+        channel_slot: 0,
+        status_callback_url: None,
+    }
+}
+
+/// Checks that `load` refuses each config of `cases` as `bad-config` with a message naming the
+/// case's key (or the offending word).
+pub fn check_bad_configs<T: std::fmt::Debug>(
+    load: impl Fn(&str) -> Result<T, PluginError>,
+    cases: &[(&str, &str)],
+) {
+    for (json, key) in cases {
+        let error = load(json).expect_err(json);
+        assert_eq!(error.code, "bad-config", "{json}");
+        assert!(error.message.contains(key), "{json}: {}", error.message);
     }
 }
 
@@ -296,6 +329,15 @@ mod tests {
             check_assignments(&input, &[pair(1, 9)]).is_err_and(|e| e.contains("not eligible"))
         );
         assert_eq!(check_assignments(&input, &[pair(1, 8), pair(2, 7)]), Ok(()));
+    }
+
+    #[test]
+    fn bad_configs_are_checked_by_code_and_key() {
+        let load = |json: &str| crate::config::<std::collections::BTreeMap<String, u32>>(json);
+        check_bad_configs(load, &[(r#"{"retries": "x"}"#, "string")]);
+        let outcome = std::panic::catch_unwind(|| check_bad_configs(load, &[("{}", "x")]));
+        assert!(outcome.is_err(), "a config that loads fails the check");
+        assert_eq!(outbound(Content::Text("hi".into())).message_id, 42);
     }
 
     #[test]

@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn every_bad_setting_is_named() {
-        for (json, key) in [
+        let cases = [
             ("{}", "account_sid"),
             (
                 r#"{"account_sid": "AC/1", "auth_token": "t"}"#,
@@ -195,11 +195,8 @@ mod tests {
                 r#"{"account_sid": "AC1", "auth_token": "t", "from": "+1"}"#,
                 "from",
             ),
-        ] {
-            let error = Config::parse(json).expect_err(json);
-            assert_eq!(error.code, "bad-config");
-            assert!(error.message.contains(key), "{json}: {}", error.message);
-        }
+        ];
+        switchboard_sdk::testing::check_bad_configs(Config::parse, &cases);
     }
 
     #[test]

@@ -12,19 +12,10 @@ use switchboard_sdk::provider::{
 };
 
 fn outbound(from: &str, to: &str, content: Content) -> Outbound {
-    Outbound {
-        message_id: 42,
-        from: from.into(),
-        to: ContactAddress {
-            number: Some(to.into()),
-            user_id: None,
-            display_name: None,
-        },
-        content,
-        reply_to: None,
-        channel_slot: 0,
-        status_callback_url: None,
-    }
+    let mut message = switchboard_sdk::testing::outbound(content);
+    message.from = from.into();
+    message.to.number = Some(to.into());
+    message
 }
 
 fn wa(content: Content) -> Outbound {

@@ -162,28 +162,12 @@ switchboard_sdk::export_provider!(EchoProvider);
 mod tests {
     use super::*;
 
-    fn outbound(content: Content) -> Outbound {
-        Outbound {
-            message_id: 42,
-            from: "+15550199".into(),
-            to: ContactAddress {
-                number: Some("+15550100".into()),
-                user_id: None,
-                display_name: None,
-            },
-            content,
-            reply_to: None,
-            channel_slot: 0,
-            status_callback_url: None,
-        }
-    }
-
     #[test]
     fn send_posts_json_to_the_configured_url() {
         let request = EchoProvider::prepare_send(
             r#"{"url": "http://sink/send"}"#,
             None,
-            outbound(Content::Text("hi".into())),
+            switchboard_sdk::testing::outbound(Content::Text("hi".into())),
         )
         .expect("builds");
         assert_eq!(
@@ -193,7 +177,7 @@ mod tests {
         let body: serde_json::Value = serde_json::from_slice(&request.body).expect("json");
         assert_eq!(
             body,
-            serde_json::json!({ "id": 42, "to": "+15550100", "text": "hi" })
+            serde_json::json!({ "id": 42, "to": "+5491155550123", "text": "hi" })
         );
     }
 

@@ -29,13 +29,9 @@ pub fn to(number: &str) -> ContactAddress {
 /// Message 42 from `+15550000` to `+5491155550123` on slot 0, with the webhook URL.
 pub fn outbound(text: &str) -> Outbound {
     Outbound {
-        message_id: 42,
         from: "+15550000".into(),
-        to: to("+5491155550123"),
-        content: Content::Text(text.into()),
-        reply_to: None,
-        channel_slot: 0,
         status_callback_url: Some(HOOK.into()),
+        ..switchboard_sdk::testing::outbound(Content::Text(text.into()))
     }
 }
 

@@ -7,9 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use switchboard_sdk::provider::{
-    ContactAddress, Content, HttpResponse, Outbound, Pair, WebhookRequest,
-};
+use switchboard_sdk::provider::{Content, HttpResponse, Outbound, Pair, WebhookRequest};
 
 pub const WEBHOOK_SECRET: &str = "sinch-webhook-secret";
 pub const NONCE: &str = "01FJA8B4A7BM43YGWSG9GBV067";
@@ -54,15 +52,7 @@ pub fn outbound(content: Content) -> Outbound {
     Outbound {
         message_id: 4242,
         from: "+14155238886".into(),
-        to: ContactAddress {
-            number: Some("+5491155550123".into()),
-            user_id: None,
-            display_name: None,
-        },
-        content,
-        reply_to: None,
-        channel_slot: 0,
-        status_callback_url: None,
+        ..switchboard_sdk::testing::outbound(content)
     }
 }
 

@@ -90,13 +90,8 @@ pub fn number(e164: &str) -> ContactAddress {
 /// Host message 42 to +5491155550123.
 pub fn outbound(content: Content) -> Outbound {
     Outbound {
-        message_id: 42,
         from: PHONE_NUMBER_ID.into(),
-        to: number("+5491155550123"),
-        content,
-        reply_to: None,
-        channel_slot: 0,
-        status_callback_url: None,
+        ..switchboard_sdk::testing::outbound(content)
     }
 }
 
