@@ -45,8 +45,9 @@ fn main() {
     let target_dir = root.join("target").join("plugins");
     build_guests(&plugins, &target_dir);
     let wasm_dir = target_dir.join(TARGET).join("release");
-    let strategies = bundled_strategies(&plugins.join("strategies"));
-    write_bundled(&wasm_dir, &strategies);
+    let mut bundled = bundled_group(&plugins.join("strategies"), "strategy");
+    bundled.extend(bundled_group(&plugins.join("providers"), "provider"));
+    write_bundled(&wasm_dir, &bundled);
 }
 
 /// Reruns on changes to what the guests are built from, never to what building them writes.
@@ -131,23 +132,23 @@ fn build_guests(plugins: &Path, target_dir: &Path) {
     }
 }
 
-/// The `.wasm` file stems of the bundled strategies: every crate in `plugins/strategies` but
-/// the core library (`round-robin` → `strategy_round_robin`).
-fn bundled_strategies(dir: &Path) -> Vec<String> {
+/// The `.wasm` file stems of one group of bundled plugins: every crate in `dir` but a `core`
+/// library, named `<prefix>-<dir name>` (`round-robin` → `strategy_round_robin`).
+fn bundled_group(dir: &Path, prefix: &str) -> Vec<String> {
     crate_dirs(dir)
         .iter()
         .filter_map(|krate| krate.file_name()?.to_str().map(str::to_owned))
         .filter(|name| name != "core")
-        .map(|name| format!("strategy_{}", name.replace('-', "_")))
+        .map(|name| format!("{prefix}_{}", name.replace('-', "_")))
         .collect()
 }
 
-/// Writes `OUT_DIR/bundled_plugins.rs`: `BUNDLED` (the strategies, embedded) and
+/// Writes `OUT_DIR/bundled_plugins.rs`: `BUNDLED` (strategies and providers, embedded) and
 /// `GUEST_WASM_DIR` (where every built guest is, for the tests).
-fn write_bundled(wasm_dir: &Path, strategies: &[String]) {
+fn write_bundled(wasm_dir: &Path, bundled: &[String]) {
     let mut code = String::new();
-    code.push_str("/// The bundled strategies, embedded in the binary.\npub static BUNDLED: &[BundledPlugin] = &[\n");
-    for file in strategies {
+    code.push_str("/// The bundled strategies and provider adapters, embedded in the binary.\npub static BUNDLED: &[BundledPlugin] = &[\n");
+    for file in bundled {
         let path = wasm_dir.join(format!("{file}.wasm"));
         assert!(
             path.is_file(),

@@ -11,6 +11,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod messaging;
+
+pub use messaging::MessagingSettings;
+
 use crate::plugins::RegistryLimits;
 use crate::plugins::RuntimeConfig;
 use crate::plugins::sandbox::CallLimits;
@@ -22,6 +26,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("SWITCHBOARD_PUBLIC_URL", "public_url"),
     ("SWITCHBOARD_LOG", "log"),
     ("SWITCHBOARD_ADMIN_TOKEN", "admin_token"),
+    ("SWITCHBOARD_SECRET_KEY", "secret_key"),
 ];
 
 /// Where the data lives unless told otherwise.
@@ -55,8 +60,16 @@ pub struct Config {
     /// deployment tool) that must know it without reading the server's output. Ignored once a
     /// token exists. When unset, the first start generates one and prints it once.
     pub admin_token: Option<Secret>,
+    /// Key sealing stored secrets (connector credentials), 64 hex characters. When unset, a key
+    /// is kept in `<data_dir>/secret.key`, created on first start.
+    pub secret_key: Option<Secret>,
     /// Limits of the WebAssembly plugin host.
     pub plugins: PluginSettings,
+    /// Webhooks, the sender, media and opt-out.
+    pub messaging: MessagingSettings,
+    /// `serve --demo`: seed the demo's sandbox connector. Not a file setting.
+    #[serde(skip)]
+    pub demo: bool,
 }
 
 /// Limits of the plugin host: uploads, instances, memory and deadlines per plugin kind.
@@ -150,7 +163,10 @@ impl Default for Config {
             public_url: None,
             log: "info".to_string(),
             admin_token: None,
+            secret_key: None,
             plugins: PluginSettings::default(),
+            messaging: MessagingSettings::default(),
+            demo: false,
         }
     }
 }
@@ -236,6 +252,7 @@ impl Config {
                 "SWITCHBOARD_PUBLIC_URL" => self.public_url = Some(value),
                 "SWITCHBOARD_LOG" => self.log = value,
                 "SWITCHBOARD_ADMIN_TOKEN" => self.admin_token = Some(Secret(value)),
+                "SWITCHBOARD_SECRET_KEY" => self.secret_key = Some(Secret(value)),
                 _ => {}
             }
         }
@@ -249,6 +266,7 @@ impl Config {
         if let Some(data_dir) = &flags.data_dir {
             self.data_dir = data_dir.clone();
         }
+        self.demo |= flags.demo;
     }
 
     /// Checks every value that has the right type but may still be wrong.
@@ -279,7 +297,16 @@ impl Config {
                 format!("must be at least {MIN_ADMIN_TOKEN_LEN} characters, without spaces"),
             ));
         }
-        self.plugins.validate()
+        if let Some(Secret(key)) = &self.secret_key
+            && crate::secrets::SecretBox::from_hex(key).is_err()
+        {
+            return Err(invalid(
+                "secret_key",
+                "must be 64 hex characters (32 bytes)",
+            ));
+        }
+        self.plugins.validate()?;
+        self.messaging.validate()
     }
 
     /// Where compiled plugins are cached: `plugins.cache_dir`, else inside the data dir.

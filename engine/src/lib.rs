@@ -18,8 +18,12 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod conversations;
+pub mod demo;
 pub mod http;
 pub mod plugins;
+pub mod providers;
 pub mod routing;
+pub mod secrets;
 pub mod server;
 pub mod store;

@@ -17,6 +17,8 @@ use crate::config::{Config, Secret};
 use crate::http::{self, AdminToken, AppState};
 use crate::plugins::bundled::BUNDLED;
 use crate::plugins::{PluginError, Registry, Runtime};
+use crate::providers::{self, Messaging};
+use crate::secrets::{SecretBox, SecretError};
 use crate::store::{self, Store, StoreError};
 
 /// Why the server could not start or serve.
@@ -31,6 +33,9 @@ pub enum ServeError {
     /// The stored admin token hash is not a sha256 (the database was edited by hand?).
     #[error("the stored admin token hash is not a sha256 digest")]
     BadTokenHash,
+    /// The secret key could not be loaded.
+    #[error("secret key: {0}")]
+    Secrets(#[from] SecretError),
     /// Socket or randomness failure.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -45,14 +50,21 @@ pub async fn run(
 ) -> Result<(), ServeError> {
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %config.data_dir.display(), "listening");
-    let state = AppState::new(config.plugins.max_upload_bytes);
+    let limits = http::state::BodyLimits {
+        webhook: config.messaging.webhook_body_limit,
+        media: config.messaging.media_max_bytes,
+    };
+    let state = AppState::with_limits(config.plugins.max_upload_bytes, limits);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, http::app(state.clone())).with_graceful_shutdown(async {
+    // The peer address reaches handlers: webhook allow-lists check it.
+    let app =
+        http::app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async {
         let _ = stopped.await;
     });
     let serving = tokio::spawn(async move { server.await });
 
-    let outcome = start_then_wait(config, state, shutdown).await;
+    let outcome = start_then_wait(config, address, state, shutdown).await;
     let _ = stop.send(());
     let served = serving.await;
     let store = outcome?;
@@ -75,14 +87,21 @@ pub async fn run(
 /// close, or `None` if shutdown came during start-up.
 async fn start_then_wait(
     config: Config,
+    address: std::net::SocketAddr,
     state: AppState,
     shutdown: impl Future<Output = ()>,
 ) -> Result<Option<Arc<dyn Store>>, ServeError> {
     tokio::pin!(shutdown);
-    let store = tokio::select! {
-        opened = open_services(config, state.clone()) => opened?,
+    let (store, messaging) = tokio::select! {
+        opened = open_services(config, address, state.clone()) => opened?,
         () = &mut shutdown => return Ok(None),
     };
+    let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
+    let sender = tokio::spawn(providers::sender::run(
+        messaging.clone(),
+        workers_stop.clone(),
+    ));
+    let media = tokio::spawn(providers::media::run(messaging, workers_stop));
     let plugins: Vec<String> = state.registry_if_ready().map_or_else(Vec::new, |r| {
         r.list()
             .into_iter()
@@ -92,12 +111,20 @@ async fn start_then_wait(
     tracing::info!(plugins = %plugins.join(", "), "ready");
     shutdown.await;
     tracing::info!("shutting down");
+    // Sends in flight record their results before the store closes.
+    let _ = stop_workers.send(true);
+    let _ = sender.await;
+    let _ = media.await;
     Ok(Some(store))
 }
 
 /// Opens the store, ensures the admin token, loads the plugin registry, and publishes each
 /// to the app as soon as it is there.
-async fn open_services(config: Config, state: AppState) -> Result<Arc<dyn Store>, ServeError> {
+async fn open_services(
+    config: Config,
+    address: std::net::SocketAddr,
+    state: AppState,
+) -> Result<(Arc<dyn Store>, Arc<Messaging>), ServeError> {
     let store = store::open(&config.data_dir).await?;
     let token = ensure_admin_token(
         store.as_ref(),
@@ -113,8 +140,29 @@ async fn open_services(config: Config, state: AppState) -> Result<Arc<dyn Store>
         config.plugins.registry_limits(),
     )
     .await?;
+    let secrets = SecretBox::load(
+        config.secret_key.as_ref().map(Secret::expose),
+        &config.data_dir,
+    )?;
+    let public_url = match &config.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!("http://{address}"),
+    };
+    let messaging = Messaging::open(
+        store.clone(),
+        registry.clone(),
+        secrets,
+        config.messaging.clone(),
+        public_url,
+        &config.data_dir,
+    )
+    .await?;
+    if config.demo {
+        crate::demo::seed(&messaging, address).await;
+    }
+    state.set_messaging(messaging.clone());
     state.set_registry(registry);
-    Ok(store)
+    Ok((store, messaging))
 }
 
 /// The admin token: the stored one, else a new one, stored hashed.

@@ -41,6 +41,7 @@ fn request(method: &str, url: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> 
             .collect(),
         body,
         peer_addr: "173.252.88.1".into(),
+        received_at_ms: 1_763_700_000_000,
     }
 }
 
@@ -60,7 +61,8 @@ async fn a_signed_meta_webhook_becomes_a_message_and_a_forgery_is_refused() {
 
     let capabilities = provider::capabilities(&host.runtime, &plugin, limits, &config)
         .await
-        .expect("answers");
+        .expect("answers")
+        .expect("the config is valid");
     assert!(capabilities.signed_webhooks);
     assert_eq!(capabilities.session_window_ms, Some(24 * 3600 * 1000));
 

@@ -85,6 +85,34 @@ pub async fn require_admin(
     }
 }
 
+/// Middleware: lets the request through with the admin token or a live API token.
+pub async fn require_api(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let token = state.admin_token()?;
+    let presented = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(bearer)
+        .map(str::to_owned);
+    let Some(presented) = presented else {
+        return Err(ApiError::unauthorized());
+    };
+    if token.verify(&presented) {
+        return Ok(next.run(request).await);
+    }
+    let messaging = state.messaging()?;
+    let hash = AdminToken::from_token(&presented).hash_hex();
+    match messaging.store.api_token_by_hash(&hash).await {
+        Ok(Some(_)) => Ok(next.run(request).await),
+        Ok(None) => Err(ApiError::unauthorized()),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// The token of an `Authorization: Bearer <token>` value (the scheme is case-insensitive).
 fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim().split_once(' ')?;

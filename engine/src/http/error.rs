@@ -40,6 +40,16 @@ pub const STATUS_OF_CODE: &[(&str, StatusCode)] = &[
     ("plugin_error", StatusCode::UNPROCESSABLE_ENTITY),
     ("plugin_busy", StatusCode::SERVICE_UNAVAILABLE),
     ("not_ready", StatusCode::SERVICE_UNAVAILABLE),
+    ("forbidden", StatusCode::FORBIDDEN),
+    ("unavailable", StatusCode::SERVICE_UNAVAILABLE),
+    ("webhook_malformed", StatusCode::BAD_REQUEST),
+    ("connector_unavailable", StatusCode::CONFLICT),
+    ("invalid_recipient", StatusCode::UNPROCESSABLE_ENTITY),
+    ("recipient_blocked", StatusCode::CONFLICT),
+    ("template_invalid", StatusCode::UNPROCESSABLE_ENTITY),
+    ("window_closed", StatusCode::CONFLICT),
+    ("content_invalid", StatusCode::UNPROCESSABLE_ENTITY),
+    ("invalid", StatusCode::UNPROCESSABLE_ENTITY),
     ("store_error", StatusCode::INTERNAL_SERVER_ERROR),
     ("internal", StatusCode::INTERNAL_SERVER_ERROR),
 ];
@@ -53,7 +63,7 @@ pub fn status_of(code: &str) -> StatusCode {
 }
 
 /// An error as the API shows it: `{ "code": "...", "message": "..." }` with its status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     /// Stable, machine-readable cause.
     pub code: &'static str,
@@ -112,6 +122,53 @@ impl From<PluginError> for ApiError {
             tracing::error!(%error, code, "plugin host failure answering a request");
             return Self::new(code, "internal error; the cause is in the server log");
         }
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        use crate::store::StoreError;
+        match error {
+            StoreError::Conflict(why) => Self::new("conflict", why),
+            StoreError::NotFound(what) => Self::new("not_found", format!("not found: {what}")),
+            StoreError::Unavailable(why) => Self::new("unavailable", why),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<crate::conversations::compliance::GateError> for ApiError {
+    fn from(error: crate::conversations::compliance::GateError) -> Self {
+        use crate::conversations::compliance::GateError;
+        match error {
+            GateError::Store(store) => store.into(),
+            other => Self::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<crate::providers::connectors::ConnectorError> for ApiError {
+    fn from(error: crate::providers::connectors::ConnectorError) -> Self {
+        use crate::providers::connectors::ConnectorError;
+        match error {
+            ConnectorError::Invalid(why) => Self::new("invalid", why),
+            ConnectorError::Plugin(plugin) => plugin.into(),
+            ConnectorError::Store(store) => store.into(),
+            ConnectorError::NotFound(id) => Self::new("not_found", format!("no connector {id}")),
+        }
+    }
+}
+
+impl From<crate::providers::intake::IntakeError> for ApiError {
+    fn from(error: crate::providers::intake::IntakeError) -> Self {
+        use crate::providers::intake::IntakeError;
+        let code = match &error {
+            IntakeError::UnknownUrl | IntakeError::Unauthorized(_) => "unauthorized",
+            IntakeError::Forbidden => "forbidden",
+            IntakeError::Malformed(_) => "webhook_malformed",
+            IntakeError::Unavailable(_) => "unavailable",
+        };
         Self::new(code, error.to_string())
     }
 }

@@ -9,12 +9,14 @@
 //!
 //! [`app`] takes no socket, so tests drive it with `tower::ServiceExt::oneshot`.
 
+pub mod api;
 pub mod auth;
 pub mod error;
 pub mod health;
 pub mod metrics;
 pub mod plugins;
 pub mod state;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,12 +35,19 @@ const SMALL_BODY_LIMIT: usize = 64 << 10;
 pub fn app(state: AppState) -> Router {
     let admin = Router::new()
         .nest("/api/v1/plugins", plugins::router(state.max_upload_bytes()))
+        .merge(api::admin_routes())
         // A route layer, so an unknown path is a 404 and not a 401.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_admin,
         ));
+    let integrators = api::api_routes(state.max_media_bytes()).route_layer(
+        axum::middleware::from_fn_with_state(state.clone(), auth::require_api),
+    );
     Router::new()
+        .merge(webhooks::router(state.max_webhook_bytes()))
+        .merge(api::public_routes())
+        .merge(integrators)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use super::auth::AdminToken;
 use super::error::ApiError;
 use crate::plugins::Registry;
+use crate::providers::Messaging;
 
 /// The state every handler gets. Cheap to clone.
 #[derive(Clone)]
@@ -21,8 +22,29 @@ pub struct AppState {
 struct Inner {
     registry: OnceLock<Arc<Registry>>,
     admin_token: OnceLock<AdminToken>,
+    messaging: OnceLock<Arc<Messaging>>,
     max_upload_bytes: usize,
+    limits: BodyLimits,
     started_at: SystemTime,
+}
+
+/// Body size limits of the routes that take more than small JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// Webhook bodies.
+    pub webhook: usize,
+    /// Media uploads.
+    pub media: usize,
+}
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        let settings = crate::config::MessagingSettings::default();
+        Self {
+            webhook: settings.webhook_body_limit,
+            media: settings.media_max_bytes,
+        }
+    }
 }
 
 impl AppState {
@@ -32,7 +54,9 @@ impl AppState {
             inner: Arc::new(Inner {
                 registry: OnceLock::new(),
                 admin_token: OnceLock::new(),
+                messaging: OnceLock::new(),
                 max_upload_bytes,
+                limits: BodyLimits::default(),
                 started_at: SystemTime::now(),
             }),
         }
@@ -50,6 +74,25 @@ impl AppState {
         state
     }
 
+    /// This state with other body limits (from the config).
+    pub fn with_limits(max_upload_bytes: usize, limits: BodyLimits) -> Self {
+        let mut state = Self::new(max_upload_bytes);
+        if let Some(inner) = Arc::get_mut(&mut state.inner) {
+            inner.limits = limits;
+        }
+        state
+    }
+
+    /// The largest webhook body.
+    pub fn max_webhook_bytes(&self) -> usize {
+        self.inner.limits.webhook
+    }
+
+    /// The largest media upload.
+    pub fn max_media_bytes(&self) -> usize {
+        self.inner.limits.media
+    }
+
     /// Records the admin token. Only the first call counts.
     pub fn set_admin_token(&self, token: AdminToken) {
         let _ = self.inner.admin_token.set(token);
@@ -58,6 +101,16 @@ impl AppState {
     /// Records the registry. Only the first call counts.
     pub fn set_registry(&self, registry: Arc<Registry>) {
         let _ = self.inner.registry.set(registry);
+    }
+
+    /// Records the messaging service. Only the first call counts.
+    pub fn set_messaging(&self, messaging: Arc<Messaging>) {
+        let _ = self.inner.messaging.set(messaging);
+    }
+
+    /// The messaging service, or `503 not_ready` while it loads.
+    pub fn messaging(&self) -> Result<&Arc<Messaging>, ApiError> {
+        self.inner.messaging.get().ok_or_else(ApiError::not_ready)
     }
 
     /// Whether everything the API needs is loaded.

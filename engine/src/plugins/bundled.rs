@@ -28,7 +28,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_six_strategies_are_embedded_as_components() {
+    fn the_strategies_and_providers_are_embedded_as_components() {
         let files: Vec<_> = BUNDLED.iter().map(|p| p.file).collect();
         assert_eq!(
             files,
@@ -39,6 +39,11 @@ mod tests {
                 "strategy_skills",
                 "strategy_sticky",
                 "strategy_weighted_random",
+                "provider_http_gateway",
+                "provider_sandbox",
+                "provider_sinch",
+                "provider_twilio",
+                "provider_whatsapp_cloud",
             ]
         );
         for plugin in BUNDLED {

@@ -19,14 +19,16 @@ use super::warm::WarmPool;
 use crate::clock;
 
 pub use wit::{
-    AuthToken, CapabilitySet, Event, HttpRequest, HttpResponse, MediaStep, Outbound, PollBatch,
-    Receipt, SendError, WebhookError, WebhookRequest, WebhookResult,
+    AuthToken, CapabilitySet, DeliveryState, Event, HttpRequest, HttpResponse, LimitKind,
+    MediaStep, Outbound, PollBatch, Receipt, SendError, TemplateRule, WebhookError, WebhookRequest,
+    WebhookResult,
 };
 
 /// Generates one typed step: warm instance, call under limits, count, return the instance.
 macro_rules! provider_step {
     ($(#[$doc:meta])* $name:ident => $call:ident($($arg:ident: $ty:ty),*) -> $out:ty) => {
         $(#[$doc])*
+        #[allow(clippy::too_many_arguments)]
         pub async fn $name(
             runtime: &Runtime,
             plugin: &LoadedPlugin,
@@ -57,7 +59,7 @@ macro_rules! provider_step {
 
 provider_step!(
     /// What the provider can do with this connector's config.
-    capabilities => call_capabilities(config: &str) -> CapabilitySet
+    capabilities => call_capabilities(config: &str) -> Result<CapabilitySet, ReturnedError>
 );
 provider_step!(
     /// Builds the token request.
@@ -89,7 +91,7 @@ provider_step!(
 );
 provider_step!(
     /// Reads a media response: another request, or done.
-    read_media_fetch => call_read_media_fetch(config: &str, auth: Option<&str>, response: &HttpResponse)
+    read_media_fetch => call_read_media_fetch(config: &str, auth: Option<&str>, step: u8, request: &HttpRequest, response: &HttpResponse)
         -> Result<MediaStep, ReturnedError>
 );
 provider_step!(
@@ -99,7 +101,7 @@ provider_step!(
 );
 provider_step!(
     /// Reads a poll response.
-    read_poll => call_read_poll(config: &str, response: &HttpResponse) -> Result<PollBatch, ReturnedError>
+    read_poll => call_read_poll(config: &str, cursor: Option<&str>, response: &HttpResponse) -> Result<PollBatch, ReturnedError>
 );
 
 /// The warm pool of a provider plugin; any other kind is the caller's mistake.

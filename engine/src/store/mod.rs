@@ -10,7 +10,10 @@
 //! The plugin registry is the first user: uploaded versions, the active version per plugin with
 //! one step of rollback, and the admin token hash.
 
+mod catalog;
+mod connectors;
 mod error;
+mod messages;
 mod plugins;
 mod sqlite;
 #[cfg(test)]
@@ -21,7 +24,14 @@ mod tests;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use catalog::{ApiTokenRow, BlacklistRow, NewTemplate, TemplateRow};
+pub use connectors::{ConnectorRow, NewConnector, NumberRow};
 pub use error::StoreError;
+pub use messages::{
+    ConsentChange, ContactKey, ContactRow, ConversationRow, IntakeBatch, IntakeItem, IntakeOutcome,
+    MediaJob, MediaResult, MediaRow, MessageRow, MessageStatus, NewInbound, NewMedia, NewOutbound,
+    OutboundJob, SendResult, StatusUpdate, TemplateStatusUpdate,
+};
 pub use plugins::{ActivePlugin, NewPluginVersion, PluginVersionRow};
 
 /// File name of the SQLite database inside the data directory.
@@ -93,6 +103,173 @@ pub trait Store: Send + Sync + 'static {
     /// Stores the admin token hash unless one exists: `true` if stored now, `false` if one was
     /// already there (it is never overwritten, so a restart cannot replace the admin's token).
     async fn create_admin_token_hash(&self, hash: &str, at_ms: i64) -> Result<bool, StoreError>;
+
+    // --- Connectors ---
+
+    /// Creates a connector with its numbers. [`StoreError::Conflict`] if the name or a number
+    /// is taken.
+    async fn create_connector(&self, new: NewConnector) -> Result<ConnectorRow, StoreError>;
+
+    /// Replaces a connector's settings and numbers (clearing a pause). A number with
+    /// conversations cannot be removed ([`StoreError::Conflict`]).
+    async fn update_connector(
+        &self,
+        id: i64,
+        new: NewConnector,
+    ) -> Result<ConnectorRow, StoreError>;
+
+    /// Deletes a connector that never carried a message ([`StoreError::Conflict`] otherwise).
+    async fn delete_connector(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Pauses a connector's sending with a reason, or resumes it with `None`.
+    async fn set_connector_paused(
+        &self,
+        id: i64,
+        reason: Option<String>,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Every connector with its numbers.
+    async fn connectors(&self) -> Result<Vec<ConnectorRow>, StoreError>;
+
+    // --- Intake ---
+
+    /// Stores what one webhook reported in one transaction and says what each item did.
+    /// Messages are deduplicated on (connector, provider id): a repeat changes nothing.
+    async fn record_intake(&self, batch: IntakeBatch) -> Result<Vec<IntakeOutcome>, StoreError>;
+
+    // --- Outbox ---
+
+    /// Queues an outbound message (opening a conversation if needed): `(message, conversation)`.
+    async fn enqueue_outbound(&self, new: NewOutbound) -> Result<(i64, i64), StoreError>;
+
+    /// Claims due queued messages of a connector that may send and marks them `sending`.
+    async fn claim_outbound(
+        &self,
+        connector_id: i64,
+        now_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboundJob>, StoreError>;
+
+    /// Records how a send ended; an accepted send applies the statuses parked for its id.
+    async fn record_send(&self, id: i64, result: SendResult, now_ms: i64)
+    -> Result<(), StoreError>;
+
+    /// Marks messages left `sending` by a previous run `unknown`; returns how many.
+    async fn mark_interrupted_sends(&self, now_ms: i64) -> Result<u64, StoreError>;
+
+    // --- Media ---
+
+    /// Claims due inbound media fetches, leasing each for `lease_ms`.
+    async fn claim_media(
+        &self,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<MediaJob>, StoreError>;
+
+    /// Records a media fetch outcome.
+    async fn record_media(
+        &self,
+        id: i64,
+        result: MediaResult,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The attachments of a message.
+    async fn media_of(&self, message_id: i64) -> Result<Vec<MediaRow>, StoreError>;
+
+    /// One attachment.
+    async fn media(&self, id: i64) -> Result<Option<MediaRow>, StoreError>;
+
+    // --- History ---
+
+    /// One message.
+    async fn message(&self, id: i64) -> Result<Option<MessageRow>, StoreError>;
+
+    /// A conversation's messages with ids above `after_id`, oldest first.
+    async fn messages_of(
+        &self,
+        conversation_id: i64,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRow>, StoreError>;
+
+    /// One conversation.
+    async fn conversation(&self, id: i64) -> Result<Option<ConversationRow>, StoreError>;
+
+    /// Conversations newest first with ids below `before`, optionally one contact's.
+    async fn conversations(
+        &self,
+        before: i64,
+        limit: i64,
+        contact_id: Option<i64>,
+    ) -> Result<Vec<ConversationRow>, StoreError>;
+
+    /// One contact.
+    async fn contact(&self, id: i64) -> Result<Option<ContactRow>, StoreError>;
+
+    /// The contact with this number (or user id), created if new.
+    async fn ensure_contact(&self, key: ContactKey, now_ms: i64) -> Result<i64, StoreError>;
+
+    /// When the contact last wrote to the business number (the 24 h window's start).
+    async fn last_inbound(
+        &self,
+        number_id: i64,
+        contact_id: i64,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// A conversation's events, oldest first: `(at_ms, kind, message_id)`.
+    async fn events_of(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Vec<(i64, String, Option<i64>)>, StoreError>;
+
+    // --- Templates, blacklist, API tokens ---
+
+    /// Creates or replaces a template by (connector, code, language).
+    async fn upsert_template(&self, new: NewTemplate) -> Result<TemplateRow, StoreError>;
+
+    /// Deletes a template.
+    async fn delete_template(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Templates of one connector, or all.
+    async fn templates(&self, connector_id: Option<i64>) -> Result<Vec<TemplateRow>, StoreError>;
+
+    /// Adds a blacklist entry (`direction`: in, out, both); an existing one is returned as is.
+    async fn add_blacklist(
+        &self,
+        address: &str,
+        direction: &str,
+        reason: &str,
+        at_ms: i64,
+    ) -> Result<BlacklistRow, StoreError>;
+
+    /// Removes a blacklist entry.
+    async fn remove_blacklist(&self, id: i64) -> Result<(), StoreError>;
+
+    /// The global blacklist.
+    async fn blacklist(&self) -> Result<Vec<BlacklistRow>, StoreError>;
+
+    /// Why one of `addresses` may not be written to (`manual`, `opt-out`), if so.
+    async fn outbound_block(&self, addresses: &[String]) -> Result<Option<String>, StoreError>;
+
+    /// Stores an API token's hash.
+    async fn create_api_token(
+        &self,
+        name: &str,
+        hash: &str,
+        at_ms: i64,
+    ) -> Result<ApiTokenRow, StoreError>;
+
+    /// Revokes an API token.
+    async fn revoke_api_token(&self, id: i64, at_ms: i64) -> Result<(), StoreError>;
+
+    /// Every API token, without secrets.
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>, StoreError>;
+
+    /// The live API token with this hash.
+    async fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiTokenRow>, StoreError>;
 
     /// Finishes the writes already queued, then closes every connection. Calls made afterwards
     /// fail with [`StoreError::Unavailable`].

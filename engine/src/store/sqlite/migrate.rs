@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "admin token",
         include_str!("migrations/0002_admin_token.sql"),
     ),
+    (
+        3,
+        "messaging",
+        include_str!("migrations/0003_messaging.sql"),
+    ),
 ];
 
 /// Applies the migrations `conn`'s database has not seen yet.

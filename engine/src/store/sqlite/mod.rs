@@ -7,7 +7,13 @@
 //! the feature they belong to.
 
 mod admin_token;
+mod catalog;
+mod connectors;
+mod history;
+mod intake;
+mod media;
 mod migrate;
+mod outbox;
 mod plugins;
 #[cfg(test)]
 mod tests;
@@ -19,7 +25,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 
-use super::{ActivePlugin, NewPluginVersion, PluginVersionRow, Store, StoreError};
+use super::*;
 use writer::{BoxFuture, Writer};
 
 /// How long a statement waits for a lock held by another process (a backup, the CLI) before
@@ -129,6 +135,220 @@ impl Store for SqliteStore {
         let hash = hash.to_owned();
         self.write(move |conn| Box::pin(admin_token::create(conn, hash, at_ms)))
             .await
+    }
+
+    async fn create_connector(&self, new: NewConnector) -> Result<ConnectorRow, StoreError> {
+        self.write(move |conn| Box::pin(connectors::create(conn, new)))
+            .await
+    }
+
+    async fn update_connector(
+        &self,
+        id: i64,
+        new: NewConnector,
+    ) -> Result<ConnectorRow, StoreError> {
+        self.write(move |conn| Box::pin(connectors::update(conn, id, new)))
+            .await
+    }
+
+    async fn delete_connector(&self, id: i64) -> Result<(), StoreError> {
+        self.write(move |conn| Box::pin(connectors::delete(conn, id)))
+            .await
+    }
+
+    async fn set_connector_paused(
+        &self,
+        id: i64,
+        reason: Option<String>,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| Box::pin(connectors::set_paused(conn, id, reason, at_ms)))
+            .await
+    }
+
+    async fn connectors(&self) -> Result<Vec<ConnectorRow>, StoreError> {
+        connectors::all(&self.readers).await
+    }
+
+    async fn record_intake(&self, batch: IntakeBatch) -> Result<Vec<IntakeOutcome>, StoreError> {
+        self.write(move |conn| Box::pin(intake::record(conn, batch)))
+            .await
+    }
+
+    async fn enqueue_outbound(&self, new: NewOutbound) -> Result<(i64, i64), StoreError> {
+        self.write(move |conn| Box::pin(outbox::enqueue(conn, new)))
+            .await
+    }
+
+    async fn claim_outbound(
+        &self,
+        connector_id: i64,
+        now_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboundJob>, StoreError> {
+        self.write(move |conn| Box::pin(outbox::claim(conn, connector_id, now_ms, limit)))
+            .await
+    }
+
+    async fn record_send(
+        &self,
+        id: i64,
+        result: SendResult,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| Box::pin(outbox::record(conn, id, result, now_ms)))
+            .await
+    }
+
+    async fn mark_interrupted_sends(&self, now_ms: i64) -> Result<u64, StoreError> {
+        self.write(move |conn| Box::pin(outbox::mark_interrupted(conn, now_ms)))
+            .await
+    }
+
+    async fn claim_media(
+        &self,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<MediaJob>, StoreError> {
+        self.write(move |conn| Box::pin(media::claim(conn, now_ms, lease_ms, limit)))
+            .await
+    }
+
+    async fn record_media(
+        &self,
+        id: i64,
+        result: MediaResult,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| Box::pin(media::record(conn, id, result, now_ms)))
+            .await
+    }
+
+    async fn media_of(&self, message_id: i64) -> Result<Vec<MediaRow>, StoreError> {
+        media::of_message(&self.readers, message_id).await
+    }
+
+    async fn media(&self, id: i64) -> Result<Option<MediaRow>, StoreError> {
+        media::one(&self.readers, id).await
+    }
+
+    async fn message(&self, id: i64) -> Result<Option<MessageRow>, StoreError> {
+        history::message(&self.readers, id).await
+    }
+
+    async fn messages_of(
+        &self,
+        conversation_id: i64,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        history::messages_of(&self.readers, conversation_id, after_id, limit).await
+    }
+
+    async fn conversation(&self, id: i64) -> Result<Option<ConversationRow>, StoreError> {
+        history::conversation(&self.readers, id).await
+    }
+
+    async fn conversations(
+        &self,
+        before: i64,
+        limit: i64,
+        contact_id: Option<i64>,
+    ) -> Result<Vec<ConversationRow>, StoreError> {
+        history::conversations(&self.readers, before, limit, contact_id).await
+    }
+
+    async fn contact(&self, id: i64) -> Result<Option<ContactRow>, StoreError> {
+        history::contact(&self.readers, id).await
+    }
+
+    async fn ensure_contact(&self, key: ContactKey, now_ms: i64) -> Result<i64, StoreError> {
+        self.write(move |conn| Box::pin(history::ensure_contact(conn, key, now_ms)))
+            .await
+    }
+
+    async fn last_inbound(
+        &self,
+        number_id: i64,
+        contact_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        history::last_inbound(&self.readers, number_id, contact_id).await
+    }
+
+    async fn events_of(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Vec<(i64, String, Option<i64>)>, StoreError> {
+        history::events_of(&self.readers, conversation_id).await
+    }
+
+    async fn upsert_template(&self, new: NewTemplate) -> Result<TemplateRow, StoreError> {
+        self.write(move |conn| Box::pin(catalog::upsert_template(conn, new)))
+            .await
+    }
+
+    async fn delete_template(&self, id: i64) -> Result<(), StoreError> {
+        self.write(move |conn| Box::pin(catalog::delete_template(conn, id)))
+            .await
+    }
+
+    async fn templates(&self, connector_id: Option<i64>) -> Result<Vec<TemplateRow>, StoreError> {
+        catalog::templates(&self.readers, connector_id).await
+    }
+
+    async fn add_blacklist(
+        &self,
+        address: &str,
+        direction: &str,
+        reason: &str,
+        at_ms: i64,
+    ) -> Result<BlacklistRow, StoreError> {
+        let (address, direction, reason) =
+            (address.to_owned(), direction.to_owned(), reason.to_owned());
+        self.write(move |conn| {
+            Box::pin(catalog::add_blacklist(
+                conn, address, direction, reason, at_ms,
+            ))
+        })
+        .await
+    }
+
+    async fn remove_blacklist(&self, id: i64) -> Result<(), StoreError> {
+        self.write(move |conn| Box::pin(catalog::remove_blacklist(conn, id)))
+            .await
+    }
+
+    async fn blacklist(&self) -> Result<Vec<BlacklistRow>, StoreError> {
+        catalog::blacklist(&self.readers).await
+    }
+
+    async fn outbound_block(&self, addresses: &[String]) -> Result<Option<String>, StoreError> {
+        catalog::outbound_block(&self.readers, addresses).await
+    }
+
+    async fn create_api_token(
+        &self,
+        name: &str,
+        hash: &str,
+        at_ms: i64,
+    ) -> Result<ApiTokenRow, StoreError> {
+        let (name, hash) = (name.to_owned(), hash.to_owned());
+        self.write(move |conn| Box::pin(catalog::create_token(conn, name, hash, at_ms)))
+            .await
+    }
+
+    async fn revoke_api_token(&self, id: i64, at_ms: i64) -> Result<(), StoreError> {
+        self.write(move |conn| Box::pin(catalog::revoke_token(conn, id, at_ms)))
+            .await
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>, StoreError> {
+        catalog::tokens(&self.readers).await
+    }
+
+    async fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiTokenRow>, StoreError> {
+        catalog::token_by_hash(&self.readers, hash).await
     }
 
     async fn close(&self) {

@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
+use provider_sandbox::Sandbox;
 use serde_json::{Value, json};
-use switchboard_provider_sandbox::Sandbox;
 use switchboard_sdk::provider::*;
 
 fn media(url: &str) -> MediaRef {

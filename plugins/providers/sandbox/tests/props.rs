@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use provider_sandbox::Sandbox;
 use serde_json::json;
-use switchboard_provider_sandbox::Sandbox;
 use switchboard_sdk::provider::*;
 use switchboard_sdk::testing::webhook_request;
 

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
+use provider_sandbox::Sandbox;
 use serde_json::json;
-use switchboard_provider_sandbox::Sandbox;
 use switchboard_sdk::PluginKind;
 use switchboard_sdk::http::pair;
 use switchboard_sdk::provider::*;
@@ -18,10 +18,7 @@ fn describe_names_the_sandbox_with_its_schema() {
         ("sandbox", PluginKind::Provider, "1.0.0")
     );
     assert!(!info.description.is_empty());
-    assert_eq!(
-        info.config_schema,
-        switchboard_provider_sandbox::config::SCHEMA
-    );
+    assert_eq!(info.config_schema, provider_sandbox::config::SCHEMA);
 }
 
 #[test]

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
+use provider_sandbox::{RAW_ATTRIBUTE, Sandbox};
 use serde_json::{Value, json};
-use switchboard_provider_sandbox::{RAW_ATTRIBUTE, Sandbox};
 use switchboard_sdk::http::pair;
 use switchboard_sdk::provider::*;
 use switchboard_sdk::testing::webhook_request;

@@ -44,10 +44,7 @@ pub fn post(body: &[u8]) -> WebhookRequest {
 /// `{"events": events}` posted to the webhook.
 pub fn deliver(events: Value) -> Result<WebhookResult, WebhookError> {
     let body = json!({ "events": events }).to_string();
-    <switchboard_provider_sandbox::Sandbox as Provider>::handle_webhook(
-        &config(),
-        post(body.as_bytes()),
-    )
+    <provider_sandbox::Sandbox as Provider>::handle_webhook(&config(), post(body.as_bytes()))
 }
 
 /// A message event from +5491155550123 carrying `content`.

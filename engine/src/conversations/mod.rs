@@ -1,0 +1,18 @@
+//! Conversations and the rules every message obeys.
+//!
+//! - [`content`]: what a message carries, as stored and shown.
+//! - [`address`]: phone numbers in E.164.
+//! - [`sms`]: GSM-7 or UCS-2, and the segment count.
+//! - [`template`]: `hsm:code:p1:p2`, `{{n}}` placeholders.
+//! - [`keywords`]: opt-out and opt-in keywords.
+//! - [`compliance`]: the one gate every outbound message passes (blacklist, 24 h window,
+//!   templates, recipient).
+
+pub mod address;
+pub mod compliance;
+pub mod content;
+pub mod keywords;
+pub mod sms;
+pub mod template;
+
+pub use content::Content;

@@ -1,0 +1,130 @@
+//! The sandbox provider's endpoints: where sandbox connectors send (`/sandbox/{id}/outbox`),
+//! and the API to read what they sent and to inject customer messages and statuses.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
+use crate::providers::sandbox::{InjectMessage, InjectStatus, SandboxMessage};
+use crate::store::IntakeOutcome;
+
+pub fn public_router() -> Router<AppState> {
+    Router::new().route("/sandbox/outbox", post(outbox_post))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sandbox/{id}/outbox", get(outbox))
+        .route("/api/v1/sandbox/{id}/inbound", post(inbound))
+        .route("/api/v1/sandbox/{id}/status", post(status))
+}
+
+/// Where sandbox connectors' sends land (the sandbox plugin's `outbox_url`); the sending
+/// number says which connector.
+async fn outbox_post(
+    State(state): State<AppState>,
+    Json(body): Json<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let messaging = state.messaging()?;
+    let from = body.get("from").and_then(Value::as_str).unwrap_or_default();
+    let id = match messaging.connectors.by_number(from) {
+        Some((connector, _)) if connector.plugin == "sandbox" => connector.id,
+        _ => {
+            return Err(ApiError::new(
+                "not_found",
+                format!("no sandbox connector carries `{from}`"),
+            ));
+        }
+    };
+    let kept = messaging.sandbox_send(id, &body);
+    Ok((StatusCode::CREATED, Json(json!({ "id": kept.id }))))
+}
+
+/// Cursor over the outbox.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct OutboxQuery {
+    /// Only messages after this position.
+    pub after: Option<u64>,
+}
+
+/// What a sandbox connector sent (the last 1 000).
+#[utoipa::path(get, path = "/api/v1/sandbox/{id}/outbox", tag = "sandbox", params(OutboxQuery),
+    responses((status = 200, body = [SandboxMessage])))]
+pub async fn outbox(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<OutboxQuery>,
+) -> Result<Json<Vec<SandboxMessage>>, ApiError> {
+    Ok(Json(
+        state
+            .messaging()?
+            .sandbox
+            .outbox(id, query.after.unwrap_or(0)),
+    ))
+}
+
+/// What an injection stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Injected {
+    /// The message or status it touched.
+    pub message_id: Option<i64>,
+    /// The conversation.
+    pub conversation_id: Option<i64>,
+    /// Seen before (same `id`).
+    pub duplicate: bool,
+}
+
+fn injected(outcomes: &[IntakeOutcome]) -> Injected {
+    match outcomes.first() {
+        Some(IntakeOutcome::Message {
+            message_id,
+            conversation_id,
+            duplicate,
+            ..
+        }) => Injected {
+            message_id: Some(*message_id),
+            conversation_id: *conversation_id,
+            duplicate: *duplicate,
+        },
+        Some(IntakeOutcome::Status { message_id, .. }) => Injected {
+            message_id: *message_id,
+            conversation_id: None,
+            duplicate: false,
+        },
+        _ => Injected {
+            message_id: None,
+            conversation_id: None,
+            duplicate: false,
+        },
+    }
+}
+
+/// A customer writes to a sandbox number.
+#[utoipa::path(post, path = "/api/v1/sandbox/{id}/inbound", tag = "sandbox", request_body = InjectMessage,
+    responses((status = 200, body = Injected), (status = 401, body = ApiError)))]
+pub async fn inbound(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(message): Json<InjectMessage>,
+) -> Result<Json<Injected>, ApiError> {
+    let accepted = state.messaging()?.sandbox_inbound(id, message).await?;
+    Ok(Json(injected(&accepted.outcomes)))
+}
+
+/// A status for a message a sandbox connector sent (the customer read it…).
+#[utoipa::path(post, path = "/api/v1/sandbox/{id}/status", tag = "sandbox", request_body = InjectStatus,
+    responses((status = 200, body = Injected)))]
+pub async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(status): Json<InjectStatus>,
+) -> Result<Json<Injected>, ApiError> {
+    let accepted = state.messaging()?.sandbox_status(id, status).await?;
+    Ok(Json(injected(&accepted.outcomes)))
+}

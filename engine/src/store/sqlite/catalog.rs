@@ -1,0 +1,282 @@
+//! Templates, the blacklist and API tokens.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::store::{ApiTokenRow, BlacklistRow, NewTemplate, StoreError, TemplateRow};
+
+type TemplateTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+    Option<String>,
+    i64,
+);
+
+const TEMPLATE_COLUMNS: &str = "id, connector_id, code, language, body, provider_name, namespace, \
+    params, status, reason, updated_ms";
+
+fn template(t: TemplateTuple) -> TemplateRow {
+    let (
+        id,
+        connector_id,
+        code,
+        language,
+        body,
+        provider_name,
+        namespace,
+        params,
+        status,
+        reason,
+        updated_ms,
+    ) = t;
+    TemplateRow {
+        id,
+        connector_id,
+        code,
+        language,
+        body,
+        provider_name,
+        namespace,
+        params,
+        status,
+        reason,
+        updated_ms,
+    }
+}
+
+/// Creates or replaces a template by (connector, code, language). A writer job.
+pub(super) async fn upsert_template(
+    conn: &mut SqliteConnection,
+    new: NewTemplate,
+) -> Result<TemplateRow, StoreError> {
+    let row: TemplateTuple = sqlx::query_as(&format!(
+        "INSERT INTO templates (connector_id, code, language, body, provider_name, namespace, \
+         params, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (connector_id, code, language) DO UPDATE SET body = excluded.body, \
+         provider_name = excluded.provider_name, namespace = excluded.namespace, \
+         params = excluded.params, status = excluded.status, reason = NULL, \
+         updated_ms = excluded.updated_ms RETURNING {TEMPLATE_COLUMNS}"
+    ))
+    .bind(new.connector_id)
+    .bind(&new.code)
+    .bind(&new.language)
+    .bind(&new.body)
+    .bind(&new.provider_name)
+    .bind(&new.namespace)
+    .bind(new.params)
+    .bind(&new.status)
+    .bind(new.at_ms)
+    .bind(new.at_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(template(row))
+}
+
+/// Deletes a template. A writer job.
+pub(super) async fn delete_template(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<(), StoreError> {
+    let gone = sqlx::query("DELETE FROM templates WHERE id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if gone == 0 {
+        return Err(StoreError::NotFound(format!("template {id}")));
+    }
+    Ok(())
+}
+
+/// Templates, of one connector or all.
+pub(super) async fn templates(
+    pool: &SqlitePool,
+    connector_id: Option<i64>,
+) -> Result<Vec<TemplateRow>, StoreError> {
+    let rows: Vec<TemplateTuple> = sqlx::query_as(&format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM templates WHERE ? IS NULL OR connector_id = ? \
+         ORDER BY connector_id, code, language"
+    ))
+    .bind(connector_id)
+    .bind(connector_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(template).collect())
+}
+
+/// Adds an entry (an existing one is kept). A writer job.
+pub(super) async fn add_blacklist(
+    conn: &mut SqliteConnection,
+    address: String,
+    direction: String,
+    reason: String,
+    at_ms: i64,
+) -> Result<BlacklistRow, StoreError> {
+    sqlx::query(
+        "INSERT INTO blacklist (address, direction, scope, reason, created_ms) VALUES (?, ?, '', ?, ?) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&address)
+    .bind(&direction)
+    .bind(&reason)
+    .bind(at_ms)
+    .execute(&mut *conn)
+    .await?;
+    let (id, address, direction, reason, created_ms) = sqlx::query_as(
+        "SELECT id, address, direction, reason, created_ms FROM blacklist \
+         WHERE address = ? AND direction = ? AND scope = ''",
+    )
+    .bind(&address)
+    .bind(&direction)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(BlacklistRow {
+        id,
+        address,
+        direction,
+        reason,
+        created_ms,
+    })
+}
+
+/// Removes an entry. A writer job.
+pub(super) async fn remove_blacklist(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<(), StoreError> {
+    let gone = sqlx::query("DELETE FROM blacklist WHERE id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if gone == 0 {
+        return Err(StoreError::NotFound(format!("blacklist entry {id}")));
+    }
+    Ok(())
+}
+
+/// Every entry, by address.
+pub(super) async fn blacklist(pool: &SqlitePool) -> Result<Vec<BlacklistRow>, StoreError> {
+    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, address, direction, reason, created_ms FROM blacklist WHERE scope = '' \
+         ORDER BY address, direction",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, address, direction, reason, created_ms)| BlacklistRow {
+                id,
+                address,
+                direction,
+                reason,
+                created_ms,
+            },
+        )
+        .collect())
+}
+
+/// Why `addresses` may not be written to, if one is blacklisted for outbound.
+pub(super) async fn outbound_block(
+    pool: &SqlitePool,
+    addresses: &[String],
+) -> Result<Option<String>, StoreError> {
+    for address in addresses {
+        let reason: Option<String> = sqlx::query_scalar(
+            "SELECT reason FROM blacklist WHERE address = ? AND direction IN ('out', 'both') \
+             AND scope = '' LIMIT 1",
+        )
+        .bind(address)
+        .fetch_optional(pool)
+        .await?;
+        if reason.is_some() {
+            return Ok(reason);
+        }
+    }
+    Ok(None)
+}
+
+/// Stores a token hash. A writer job.
+pub(super) async fn create_token(
+    conn: &mut SqliteConnection,
+    name: String,
+    hash: String,
+    at_ms: i64,
+) -> Result<ApiTokenRow, StoreError> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO api_tokens (name, hash, created_ms) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(&name)
+    .bind(&hash)
+    .bind(at_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(ApiTokenRow {
+        id,
+        name,
+        created_ms: at_ms,
+        revoked_ms: None,
+    })
+}
+
+/// Revokes a token. A writer job.
+pub(super) async fn revoke_token(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at_ms: i64,
+) -> Result<(), StoreError> {
+    let changed =
+        sqlx::query("UPDATE api_tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?")
+            .bind(at_ms)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("API token {id}")));
+    }
+    Ok(())
+}
+
+/// Every token, without secrets.
+pub(super) async fn tokens(pool: &SqlitePool) -> Result<Vec<ApiTokenRow>, StoreError> {
+    let rows: Vec<(i64, String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, name, created_ms, revoked_ms FROM api_tokens ORDER BY id")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, created_ms, revoked_ms)| ApiTokenRow {
+            id,
+            name,
+            created_ms,
+            revoked_ms,
+        })
+        .collect())
+}
+
+/// The live token with this hash.
+pub(super) async fn token_by_hash(
+    pool: &SqlitePool,
+    hash: &str,
+) -> Result<Option<ApiTokenRow>, StoreError> {
+    let row: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, created_ms, revoked_ms FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
+    )
+    .bind(hash)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, name, created_ms, revoked_ms)| ApiTokenRow {
+        id,
+        name,
+        created_ms,
+        revoked_ms,
+    }))
+}

@@ -1,0 +1,198 @@
+//! Reads of contacts, conversations, messages and windows: the history and what the
+//! compliance gate checks.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use crate::store::{ContactKey, ContactRow, ConversationRow, MessageRow, StoreError};
+
+const MESSAGE_COLUMNS: &str = "id, connector_id, number_id, contact_id, conversation_id, \
+    direction, origin, provider_message_id, content, status, error_code, error_message, \
+    sms_encoding, sms_segments, attempts, created_ms, updated_ms";
+
+const CONVERSATION_COLUMNS: &str = "c.id, c.number_id, n.number, c.contact_id, c.state, c.open, \
+    c.last_message_ms, c.created_ms, c.closed_ms";
+
+/// One message.
+pub(super) async fn message(pool: &SqlitePool, id: i64) -> Result<Option<MessageRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(message_row).transpose()
+}
+
+/// A conversation's messages after `after_id`, oldest first.
+pub(super) async fn messages_of(
+    pool: &SqlitePool,
+    conversation_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<MessageRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id > ? \
+         ORDER BY id LIMIT ?"
+    ))
+    .bind(conversation_id)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(message_row).collect()
+}
+
+/// One conversation.
+pub(super) async fn conversation(
+    pool: &SqlitePool,
+    id: i64,
+) -> Result<Option<ConversationRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CONVERSATION_COLUMNS} FROM conversations c JOIN numbers n ON n.id = c.number_id \
+         WHERE c.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(conversation_row).transpose()
+}
+
+/// Conversations newest first, before the id `before` (a cursor), optionally of one contact.
+pub(super) async fn conversations(
+    pool: &SqlitePool,
+    before: i64,
+    limit: i64,
+    contact_id: Option<i64>,
+) -> Result<Vec<ConversationRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CONVERSATION_COLUMNS} FROM conversations c JOIN numbers n ON n.id = c.number_id \
+         WHERE c.id < ? AND (? IS NULL OR c.contact_id = ?) ORDER BY c.id DESC LIMIT ?"
+    ))
+    .bind(before)
+    .bind(contact_id)
+    .bind(contact_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(conversation_row).collect()
+}
+
+/// One contact.
+pub(super) async fn contact(pool: &SqlitePool, id: i64) -> Result<Option<ContactRow>, StoreError> {
+    type Tuple = (
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
+    let row: Option<Tuple> =
+        sqlx::query_as("SELECT id, number, user_id, name, opted_out_ms FROM contacts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(
+        row.map(|(id, number, user_id, name, opted_out_ms)| ContactRow {
+            id,
+            number,
+            user_id,
+            name,
+            opted_out_ms,
+        }),
+    )
+}
+
+/// The contact with this number or user id, created if new. A writer job.
+pub(super) async fn ensure_contact(
+    conn: &mut SqliteConnection,
+    key: ContactKey,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let existing: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM contacts WHERE number = ?1 OR (?1 IS NULL AND user_id = ?2) LIMIT 1",
+    )
+    .bind(&key.number)
+    .bind(&key.user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO contacts (number, user_id, name, created_ms, updated_ms) \
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&key.number)
+    .bind(&key.user_id)
+    .bind(&key.name)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// When the contact last wrote to this business number.
+pub(super) async fn last_inbound(
+    pool: &SqlitePool,
+    number_id: i64,
+    contact_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT last_inbound_ms FROM windows WHERE number_id = ? AND contact_id = ?",
+    )
+    .bind(number_id)
+    .bind(contact_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Events of a conversation, oldest first: `(at_ms, kind, message_id)`.
+pub(super) async fn events_of(
+    pool: &SqlitePool,
+    conversation_id: i64,
+) -> Result<Vec<(i64, String, Option<i64>)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT at_ms, kind, message_id FROM events WHERE conversation_id = ? ORDER BY id",
+    )
+    .bind(conversation_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+fn message_row(row: &SqliteRow) -> Result<MessageRow, StoreError> {
+    Ok(MessageRow {
+        id: row.try_get("id")?,
+        connector_id: row.try_get("connector_id")?,
+        number_id: row.try_get("number_id")?,
+        contact_id: row.try_get("contact_id")?,
+        conversation_id: row.try_get("conversation_id")?,
+        direction: row.try_get("direction")?,
+        origin: row.try_get("origin")?,
+        provider_message_id: row.try_get("provider_message_id")?,
+        content: row.try_get("content")?,
+        status: row.try_get("status")?,
+        error_code: row.try_get("error_code")?,
+        error_message: row.try_get("error_message")?,
+        sms_encoding: row.try_get("sms_encoding")?,
+        sms_segments: row.try_get("sms_segments")?,
+        attempts: row.try_get("attempts")?,
+        created_ms: row.try_get("created_ms")?,
+        updated_ms: row.try_get("updated_ms")?,
+    })
+}
+
+fn conversation_row(row: &SqliteRow) -> Result<ConversationRow, StoreError> {
+    Ok(ConversationRow {
+        id: row.try_get("id")?,
+        number_id: row.try_get("number_id")?,
+        number: row.try_get("number")?,
+        contact_id: row.try_get("contact_id")?,
+        state: row.try_get("state")?,
+        open: row.try_get("open")?,
+        last_message_ms: row.try_get("last_message_ms")?,
+        created_ms: row.try_get("created_ms")?,
+        closed_ms: row.try_get("closed_ms")?,
+    })
+}

@@ -1,0 +1,152 @@
+//! Inbound attachments: claiming fetches and recording their outcome.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::store::{MediaJob, MediaResult, MediaRow, StoreError};
+
+/// Claims due pending media (pushing each one's next attempt out by `lease_ms`, so a crash
+/// mid-fetch retries later instead of never). A writer job.
+pub(super) async fn claim(
+    conn: &mut SqliteConnection,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<MediaJob>, StoreError> {
+    let rows: Vec<(i64, i64, i64, String, Option<String>, i64)> = sqlx::query_as(
+        "UPDATE media SET attempts = attempts + 1, next_attempt_ms = ?1 + ?2, updated_ms = ?1 \
+         WHERE id IN (SELECT id FROM media WHERE state = 'pending' AND next_attempt_ms <= ?1 \
+           ORDER BY next_attempt_ms, id LIMIT ?3) \
+         RETURNING id, message_id, (SELECT connector_id FROM messages m WHERE m.id = media.message_id), \
+           locator, mime_type, attempts",
+    )
+    .bind(now)
+    .bind(lease_ms)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, message_id, connector_id, locator, mime_type, attempts)| MediaJob {
+                id,
+                message_id,
+                connector_id,
+                locator,
+                mime_type,
+                attempts,
+            },
+        )
+        .collect())
+}
+
+/// Records a fetch's outcome. A writer job.
+pub(super) async fn record(
+    conn: &mut SqliteConnection,
+    id: i64,
+    result: MediaResult,
+    now: i64,
+) -> Result<(), StoreError> {
+    match result {
+        MediaResult::Stored {
+            sha256,
+            size,
+            mime_type,
+            filename,
+        } => {
+            sqlx::query(
+                "UPDATE media SET state = 'stored', sha256 = ?, size = ?, mime_type = ?, \
+                 filename = coalesce(filename, ?), error = NULL, next_attempt_ms = NULL, \
+                 updated_ms = ? WHERE id = ?",
+            )
+            .bind(sha256)
+            .bind(size)
+            .bind(mime_type)
+            .bind(filename)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        MediaResult::Retry { at_ms, error } => {
+            sqlx::query(
+                "UPDATE media SET next_attempt_ms = ?, error = ?, updated_ms = ? WHERE id = ?",
+            )
+            .bind(at_ms)
+            .bind(error)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        MediaResult::Failed { error } => {
+            sqlx::query(
+                "UPDATE media SET state = 'failed', error = ?, next_attempt_ms = NULL, updated_ms = ? \
+                 WHERE id = ?",
+            )
+            .bind(error)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The attachments of a message, by position.
+pub(super) async fn of_message(
+    pool: &SqlitePool,
+    message_id: i64,
+) -> Result<Vec<MediaRow>, StoreError> {
+    type Tuple = (
+        i64,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<Tuple> = sqlx::query_as(
+        "SELECT id, message_id, position, state, sha256, mime_type, filename, size, error \
+         FROM media WHERE message_id = ? ORDER BY position",
+    )
+    .bind(message_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, message_id, position, state, sha256, mime_type, filename, size, error)| {
+                MediaRow {
+                    id,
+                    message_id,
+                    position,
+                    state,
+                    sha256,
+                    mime_type,
+                    filename,
+                    size,
+                    error,
+                }
+            },
+        )
+        .collect())
+}
+
+/// One stored attachment by id.
+pub(super) async fn one(pool: &SqlitePool, id: i64) -> Result<Option<MediaRow>, StoreError> {
+    let message_id: Option<i64> = sqlx::query_scalar("SELECT message_id FROM media WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    let Some(message_id) = message_id else {
+        return Ok(None);
+    };
+    Ok(of_message(pool, message_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id))
+}
