@@ -1,0 +1,72 @@
+//! The `loadgen` binary: parses the command line and runs the subcommand (see the crate docs).
+
+use std::fs::OpenOptions;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use switchboard_loadgen::acked::AckedLog;
+use switchboard_loadgen::cli::{Cli, Command, ListenArgs, SinkArgs, WebhookArgs};
+use switchboard_loadgen::{load, server, shutdown};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Webhook(args) => webhook(args).await,
+        Command::Baseline(args) => baseline(args).await,
+        Command::Sink(args) => sink(args).await,
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn webhook(args: WebhookArgs) -> anyhow::Result<ExitCode> {
+    let plan = args.plan()?;
+    let acked = args.log_acked.as_deref().map(AckedLog::open).transpose()?;
+    let summary = load::run(plan, acked).await?;
+    if args.json {
+        println!("{}", summary.to_json());
+    } else {
+        print!("{summary}");
+    }
+    if args.fail_on_error && summary.failed() > 0 {
+        eprintln!(
+            "error: {} requests got a non-2xx answer or none",
+            summary.failed()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn baseline(args: ListenArgs) -> anyhow::Result<ExitCode> {
+    let listener = server::bind(&args.listen).await?;
+    server::serve(listener, server::baseline(), shutdown::signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn sink(args: SinkArgs) -> anyhow::Result<ExitCode> {
+    let log = match &args.log_requests {
+        Some(path) => Some(
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let listener = server::bind(&args.listen).await?;
+    let state = server::Sink::new(log);
+    let reporter = tokio::spawn(server::report_every_second(state.clone()));
+    server::serve(listener, server::sink(state.clone()), shutdown::signal()).await?;
+    reporter.abort();
+    println!("{}", server::final_line(&state));
+    Ok(ExitCode::SUCCESS)
+}
