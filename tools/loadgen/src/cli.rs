@@ -32,7 +32,8 @@ pub enum Command {
     Baseline(ListenArgs),
     /// An HTTP sink counting requests (any method and path) and answering 200. Prints
     /// `listening on ADDR` first, then the count and rate once a second, and a final
-    /// `final total=N first_to_last_s=S rate=R/s` line on SIGTERM or ctrl-c.
+    /// `final total=N first_to_last_s=S rate=R/s` line on SIGTERM or ctrl-c. Its own
+    /// `GET /_sink/stats` (JSON counts) and `POST /_sink/reset` are not counted.
     Sink(SinkArgs),
 }
 

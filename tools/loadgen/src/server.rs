@@ -10,9 +10,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
 use tokio::net::TcpListener;
 
 /// Binds `address` (port 0 picks a free port) and prints `listening on ADDR`, the first line
@@ -92,16 +94,36 @@ impl Sink {
     }
 }
 
-/// The sink's app: counts every request, any method and path, and answers 200.
+/// The sink's app: counts every request, any method and path, and answers 200 — except its
+/// own two, which are not counted: `GET /_sink/stats` (the counts as JSON) and
+/// `POST /_sink/reset` (start counting afresh), so a driver can measure one burst at a time.
 pub fn sink(state: Arc<Sink>) -> Router {
     Router::new()
-        .fallback(
-            |State(sink): State<Arc<Sink>>, method: Method, uri: Uri| async move {
-                sink.record(&method, &uri);
-                StatusCode::OK
-            },
-        )
+        .route("/_sink/stats", get(stats))
+        .route("/_sink/reset", post(reset))
+        .fallback(count)
         .with_state(state)
+}
+
+async fn count(State(sink): State<Arc<Sink>>, method: Method, uri: Uri) -> StatusCode {
+    sink.record(&method, &uri);
+    StatusCode::OK
+}
+
+async fn stats(State(sink): State<Arc<Sink>>) -> Json<serde_json::Value> {
+    let (span, rate) = sink.first_to_last();
+    Json(json!({
+        "total": sink.count(),
+        "first_to_last_s": span.as_secs_f64(),
+        "rate": rate,
+    }))
+}
+
+async fn reset(State(sink): State<Arc<Sink>>) -> StatusCode {
+    sink.count.store(0, Ordering::Relaxed);
+    sink.first_ns.store(u64::MAX, Ordering::Relaxed);
+    sink.last_ns.store(0, Ordering::Relaxed);
+    StatusCode::OK
 }
 
 /// Prints, once a second, the count so far and the rate over the last second.
@@ -176,5 +198,17 @@ mod tests {
         }
         assert_eq!(sink_state.count(), 3);
         assert!(final_line(&sink_state).starts_with("final total=3 "));
+    }
+
+    #[tokio::test]
+    async fn the_sinks_own_endpoints_are_not_counted() {
+        let sink_state = Sink::new(None);
+        let (url, _stop) = start(sink(sink_state.clone())).await;
+        post(&url).await;
+        let base = url.trim_end_matches("/any/path");
+        assert_eq!(post(&format!("{base}/_sink/reset")).await, 200);
+        assert_eq!(sink_state.count(), 0);
+        post(&url).await;
+        assert_eq!(sink_state.count(), 1);
     }
 }
