@@ -73,13 +73,34 @@ impl AdminClient {
             .await
     }
 
+    /// `METHOD /api/v1/<segments…>` with an optional JSON body.
+    pub async fn api(
+        &self,
+        method: Method,
+        segments: &[&str],
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
+        let mut request = self.api_request(method, segments)?;
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        self.send(request).await
+    }
+
     /// A request to `/api/v1/plugins/<segments…>`, each segment escaped.
     fn request(&self, method: Method, segments: &[&str]) -> anyhow::Result<RequestBuilder> {
+        let mut all = vec!["plugins"];
+        all.extend_from_slice(segments);
+        self.api_request(method, &all)
+    }
+
+    /// A request to `/api/v1/<segments…>`, each segment escaped.
+    fn api_request(&self, method: Method, segments: &[&str]) -> anyhow::Result<RequestBuilder> {
         let mut url = self.base.clone();
         url.path_segments_mut()
             .map_err(|()| anyhow!("--server {} cannot have a path", self.base))?
             .pop_if_empty()
-            .extend(["api", "v1", "plugins"])
+            .extend(["api", "v1"])
             .extend(segments);
         Ok(self.http.request(method, url).bearer_auth(&self.token))
     }

@@ -2,12 +2,14 @@
 //!
 //! - `serve` ([`serve`]): run the engine.
 //! - `plugin list|show|install|activate|rollback` ([`plugin`]): manage the plugins of a running
-//!   server through its admin API ([`client`]); `plugin inspect|route` work offline on a file.
+//!   server through its admin API ([`client`]); `plugin inspect|route|webhook` work offline.
+//! - `connector …` and `token …` ([`connector`]): connectors and API tokens of a running server.
 //!
 //! Every plugin command takes `--json` for scripts; otherwise it prints tables and lines for
 //! people ([`output`]). A failure prints `error: …` on stderr and exits with status 1.
 
 pub mod client;
+pub mod connector;
 pub mod output;
 pub mod plugin;
 pub mod serve;
@@ -32,6 +34,10 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Manage plugins on a running server, or inspect and try one offline.
     Plugin(plugin::PluginArgs),
+    /// Manage the connectors (provider + config + numbers + webhook URL) of a running server.
+    Connector(connector::ConnectorArgs),
+    /// Manage API tokens for integrators on a running server.
+    Token(connector::TokenArgs),
 }
 
 /// Runs the parsed command.
@@ -41,6 +47,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plugin(args) => {
             init_tracing("warn");
             plugin::run(args).await
+        }
+        Command::Connector(args) => {
+            init_tracing("warn");
+            connector::run_connector(args).await
+        }
+        Command::Token(args) => {
+            init_tracing("warn");
+            connector::run_token(args).await
         }
     }
 }

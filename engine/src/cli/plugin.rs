@@ -71,6 +71,27 @@ pub enum PluginCommand {
         /// The component file.
         file: PathBuf,
     },
+    /// Run a provider plugin's webhook handling on a saved request (offline) and print the
+    /// normalized events, or why it was refused (exit status 1).
+    Webhook {
+        /// A bundled provider's name, or a component file.
+        plugin: String,
+        /// The connector config, a JSON file (secrets included).
+        #[arg(long, value_name = "FILE.json")]
+        config: PathBuf,
+        /// The public URL the provider called, query included (signatures cover it).
+        #[arg(long)]
+        url: String,
+        /// A request header, `Name: value`; repeat for each.
+        #[arg(long = "header", value_name = "NAME:VALUE")]
+        headers: Vec<String>,
+        /// The raw request body.
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+        /// The request method.
+        #[arg(long, default_value = "POST")]
+        method: String,
+    },
     /// Run a strategy on a saved queue snapshot (offline) and print its assignments; exits
     /// with status 1 if the host would reject them.
     Route {
@@ -91,6 +112,25 @@ pub async fn run(args: PluginArgs) -> anyhow::Result<()> {
     let client = || AdminClient::new(&args.server, std::env::var(TOKEN_VAR).ok());
     let (answer, done) = match args.command {
         PluginCommand::Inspect { file } => return inspect(&file, json).await,
+        PluginCommand::Webhook {
+            plugin,
+            config,
+            url,
+            headers,
+            body_file,
+            method,
+        } => {
+            return webhook(
+                &plugin,
+                &config,
+                url,
+                &headers,
+                body_file.as_deref(),
+                method,
+                json,
+            )
+            .await;
+        }
         PluginCommand::Route {
             plugin,
             input,
@@ -165,6 +205,59 @@ async fn route(plugin: &str, input: &Path, config: &str, json: bool) -> anyhow::
     }
     match &report.rejected {
         Some(reason) => bail!("the host would reject these assignments: {reason}"),
+        None => Ok(()),
+    }
+}
+
+async fn webhook(
+    plugin: &str,
+    config: &Path,
+    url: String,
+    headers: &[String],
+    body_file: Option<&Path>,
+    method: String,
+    json: bool,
+) -> anyhow::Result<()> {
+    let config = String::from_utf8(read(config)?).context("--config is not UTF-8 text")?;
+    serde_json::from_str::<Value>(&config).context("--config is not JSON")?;
+    let headers = headers
+        .iter()
+        .map(|h| {
+            h.split_once(':')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .with_context(|| format!("--header {h}: write it as `Name: value`"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let body = match body_file {
+        Some(file) => read(file)?,
+        None => Vec::new(),
+    };
+    let request = crate::providers::offline::SavedRequest {
+        method,
+        url,
+        headers,
+        body,
+    };
+    let report = crate::providers::offline::webhook(
+        &offline_runtime()?,
+        plugin_source(plugin)?,
+        &config,
+        request,
+    )
+    .await?;
+    if json {
+        print_json(&report)?;
+    } else {
+        println!(
+            "{} {}: HTTP {}",
+            report.plugin, report.version, report.status
+        );
+        for event in &report.events {
+            println!("{}", serde_json::to_string_pretty(event)?);
+        }
+    }
+    match &report.error {
+        Some(why) => bail!("the plugin refused the webhook: {why}"),
         None => Ok(()),
     }
 }

@@ -101,27 +101,42 @@ pub async fn route(
     })
 }
 
-async fn load(runtime: &Arc<Runtime>, wasm: Vec<u8>) -> Result<LoadedPlugin, PluginError> {
+pub(crate) async fn load(
+    runtime: &Arc<Runtime>,
+    wasm: Vec<u8>,
+) -> Result<LoadedPlugin, PluginError> {
     let sha256 = sha256_hex(&wasm);
     component::load(runtime, Arc::from(wasm), sha256, Source::Installed).await
 }
 
-async fn bundled_by_name(runtime: &Arc<Runtime>, name: &str) -> Result<Vec<u8>, PluginError> {
-    // Bundled files are named after their crate (`strategy_least_busy`); the plugin's own
-    // name is what `describe()` says, so check it rather than trust the file name.
-    let file = format!("strategy_{}", name.replace('-', "_"));
-    if let Some(plugin) = BUNDLED.iter().find(|p| p.file == file) {
-        let loaded = load(runtime, plugin.wasm.to_vec()).await?;
-        if loaded.info.name == name {
-            return Ok(plugin.wasm.to_vec());
+pub(crate) async fn bundled_by_name(
+    runtime: &Arc<Runtime>,
+    name: &str,
+) -> Result<Vec<u8>, PluginError> {
+    // Bundled files are named after their crate (`strategy_least_busy`, `provider_twilio`);
+    // the plugin's own name is what `describe()` says, so check it rather than trust the file
+    // name.
+    let stem = name.replace('-', "_");
+    for prefix in ["strategy_", "provider_"] {
+        let file = format!("{prefix}{stem}");
+        if let Some(plugin) = BUNDLED.iter().find(|p| p.file == file) {
+            let loaded = load(runtime, plugin.wasm.to_vec()).await?;
+            if loaded.info.name == name {
+                return Ok(plugin.wasm.to_vec());
+            }
         }
     }
     let names: Vec<String> = BUNDLED
         .iter()
-        .map(|p| p.file.trim_start_matches("strategy_").replace('_', "-"))
+        .map(|p| {
+            p.file
+                .trim_start_matches("strategy_")
+                .trim_start_matches("provider_")
+                .replace('_', "-")
+        })
         .collect();
     Err(PluginError::NotFound(format!(
-        "no bundled strategy named {name} (bundled: {})",
+        "no bundled plugin named {name} (bundled: {})",
         names.join(", ")
     )))
 }

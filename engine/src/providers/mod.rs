@@ -17,6 +17,7 @@ pub mod errors;
 pub mod http_client;
 pub mod intake;
 pub mod media;
+pub mod offline;
 pub mod sandbox;
 pub mod sender;
 
