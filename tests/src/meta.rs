@@ -90,6 +90,41 @@ pub fn text_message(wamid: &str, from: &str, text: &str) -> String {
     )
 }
 
+/// An image message whose media id is `media_id`.
+pub fn image_message(wamid: &str, from: &str, media_id: &str) -> String {
+    let message = json!({"from": from, "id": wamid, "timestamp": now_s(), "type": "image",
+        "image": {"id": media_id, "mime_type": "image/jpeg", "sha256": "x", "caption": "mi comprobante"}});
+    envelope(
+        json!({"contacts": [{"profile": {"name": "Ana"}, "wa_id": from}], "messages": [message]}),
+    )
+}
+
+/// The bytes the Graph mock serves for every media download: a JPEG's first bytes.
+pub const MEDIA_BYTES: &[u8] = b"\xFF\xD8\xFF\xE0fake-jpeg-for-tests";
+
+/// A Graph mock that also serves media: `GET /v25.0/<id>` gives the download URL (with the
+/// token), `GET /dl/<id>` the file (with the token).
+pub async fn graph_mock_with_media() -> MockProvider {
+    MockProvider::start(std::sync::Arc::new(|n, request: &Recorded| {
+        if request.method != "GET" {
+            return graph_answer(n, request);
+        }
+        if request.header("authorization") != Some(&format!("Bearer {ACCESS_TOKEN}")) {
+            return Reply::new(401, r#"{"error":{"message":"Invalid OAuth access token","code":190}}"#);
+        }
+        let host = request.header("host").unwrap_or_default().to_owned();
+        match request.uri.rsplit_once('/') {
+            Some((prefix, _)) if prefix.ends_with("/dl") => Reply::bytes(200, "image/jpeg", MEDIA_BYTES.to_vec()),
+            Some((_, id)) => Reply::new(
+                200,
+                json!({"url": format!("http://{host}/dl/{id}"), "mime_type": "image/jpeg", "sha256": "x", "file_size": MEDIA_BYTES.len(), "id": id, "messaging_product": "whatsapp"}).to_string(),
+            ),
+            None => Reply::new(404, "{}"),
+        }
+    }))
+    .await
+}
+
 /// A message of a type no adapter translates.
 pub fn order_message(wamid: &str, from: &str) -> String {
     let message = json!({"from": from, "id": wamid, "timestamp": now_s(), "type": "order",

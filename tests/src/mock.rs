@@ -17,18 +17,26 @@ use tokio::net::TcpListener;
 pub struct Reply {
     /// HTTP status.
     pub status: u16,
-    /// Body (JSON text usually).
-    pub body: String,
+    /// Body.
+    pub body: Vec<u8>,
+    /// Content type.
+    pub content_type: String,
     /// Wait this long before answering.
     pub delay: Duration,
 }
 
 impl Reply {
-    /// An immediate answer.
+    /// An immediate JSON answer.
     pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self::bytes(status, "application/json", body.into().into_bytes())
+    }
+
+    /// An immediate answer with any body.
+    pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
         Self {
             status,
-            body: body.into(),
+            body,
+            content_type: content_type.to_owned(),
             delay: Duration::ZERO,
         }
     }
@@ -145,5 +153,5 @@ async fn answer(
         tokio::time::sleep(reply.delay).await;
     }
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [("content-type", "application/json")], reply.body).into_response()
+    (status, [("content-type", reply.content_type)], reply.body).into_response()
 }

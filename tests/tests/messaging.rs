@@ -559,6 +559,117 @@ async fn connectors_hide_secrets_and_guard_unsigned_webhooks() {
 }
 
 #[tokio::test]
+async fn inbound_media_is_fetched_through_the_adapter_and_served_to_the_api() {
+    let server = TestServer::start().await;
+    let graph = meta::graph_mock_with_media().await;
+    let (_, url) = meta::connector(&server, &graph).await;
+    assert_eq!(
+        meta::post(
+            &server.client(),
+            &url,
+            &meta::image_message("wamid.img", CUSTOMER, "4490709327384033")
+        )
+        .await,
+        200
+    );
+    let conversation = conversations(&server).await[0]["id"].as_i64().expect("id");
+    let message_id = messages(&server, conversation).await[0]["id"]
+        .as_i64()
+        .expect("id");
+    let message = wait_message(&server, message_id, |m| m["media"][0]["state"] != "pending").await;
+    assert_eq!(message["media"][0]["state"], "stored", "{message}");
+    assert_eq!(message["content"]["caption"], "mi comprobante");
+    let media = message["media"][0]["id"].as_i64().expect("media id");
+    let file = server
+        .admin(Method::GET, &format!("/api/v1/media/{media}"))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.headers()["content-type"], "image/jpeg");
+    assert_eq!(
+        file.bytes().await.expect("bytes").as_ref(),
+        meta::MEDIA_BYTES
+    );
+    // Without a token: refused.
+    let anonymous = server
+        .client()
+        .get(format!("{}/api/v1/media/{media}", server.url))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(anonymous.status(), 401);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn uploaded_media_goes_out_through_an_expiring_signed_url() {
+    let (server, graph, _, url) = setup().await;
+    assert_eq!(
+        meta::post(
+            &server.client(),
+            &url,
+            &meta::text_message("wamid.m0", CUSTOMER, "hola")
+        )
+        .await,
+        200
+    );
+    let conversation = conversations(&server).await[0]["id"].as_i64().expect("id");
+    let upload: Value = server
+        .admin(Method::POST, "/api/v1/media")
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.4 test".to_vec())
+        .send()
+        .await
+        .expect("upload")
+        .json()
+        .await
+        .expect("json");
+    let locator = upload["locator"].as_str().expect("locator").to_owned();
+    let refused = server
+        .admin(Method::POST, "/api/v1/media")
+        .header("content-type", "application/x-msdownload")
+        .body(b"MZ".to_vec())
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(refused.status(), 415);
+    let (status, queued) = send(&server, json!({"conversation_id": conversation, "content": {"type": "media", "locator": locator, "mime_type": "application/pdf", "filename": "factura.pdf"}})).await;
+    assert_eq!(status, 202, "{queued}");
+    wait_message(&server, queued["message_id"].as_i64().expect("id"), |m| {
+        m["status"] == "sent"
+    })
+    .await;
+    let sent = graph.requests().pop().expect("a send").json();
+    let link = sent["document"]["link"]
+        .as_str()
+        .expect("a link")
+        .to_owned();
+    assert!(
+        link.starts_with(&format!("{}/media/", server.url)),
+        "{link}"
+    );
+    let file = server.client().get(&link).send().await.expect("fetch");
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.bytes().await.expect("bytes").as_ref(),
+        b"%PDF-1.4 test"
+    );
+    let tampered = link.replace("sig=", "sig=0");
+    assert_eq!(
+        server
+            .client()
+            .get(&tampered)
+            .send()
+            .await
+            .expect("fetch")
+            .status(),
+        403
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn the_openapi_document_lists_the_api() {
     let server = TestServer::start().await;
     let doc: Value = server

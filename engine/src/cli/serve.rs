@@ -54,15 +54,26 @@ fn demo_banner(config: &Config, bound: SocketAddr) {
         Some(_) => config.display_url(),
         None => format!("http://{bound}"),
     };
-    let strategies: Vec<String> = BUNDLED
-        .iter()
-        .map(|p| p.file.trim_start_matches("strategy_").replace('_', "-"))
-        .collect();
+    let bundled = |prefix: &str| -> Vec<String> {
+        BUNDLED
+            .iter()
+            .filter_map(|p| p.file.strip_prefix(prefix))
+            .map(|name| name.replace('_', "-"))
+            .collect()
+    };
+    let (strategies, providers) = (bundled("strategy_"), bundled("provider_"));
     tracing::info!(
         "Switchboard demo at {url} (data in {})",
         config.data_dir.display()
     );
     tracing::info!("bundled routing strategies: {}", strategies.join(", "));
+    tracing::info!("bundled provider adapters: {}", providers.join(", "));
+    tracing::info!(
+        "sandbox WhatsApp number {}: write as a customer with POST {url}/api/v1/sandbox/1/inbound \
+         {{\"from\": \"+5491166660001\", \"text\": \"hola\"}}, reply with POST {url}/api/v1/messages \
+         {{\"conversation_id\": 1, \"text\": \"...\"}}, read what went out at GET {url}/api/v1/sandbox/1/outbox",
+        crate::demo::NUMBER
+    );
     tracing::info!("health {url}/healthz, readiness {url}/readyz, metrics {url}/metrics");
     tracing::info!(
         "plugin admin API {url}/api/v1/plugins: send the admin token printed on this data dir's first start \

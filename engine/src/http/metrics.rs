@@ -34,10 +34,15 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError
         .started_at()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
+    let messaging = state
+        .messaging()
+        .map(|m| m.stats.counters())
+        .unwrap_or_default();
     let text = encode(Snapshot {
         plugins,
         started_at,
         ready: state.is_ready(),
+        messaging,
     })
     .map_err(ApiError::internal)?;
     Ok(([(CONTENT_TYPE, OPENMETRICS)], text).into_response())
@@ -59,6 +64,8 @@ struct Snapshot {
     /// Unix time the process started, in seconds.
     started_at: f64,
     ready: bool,
+    /// Messaging counters: `(name, help, value)`.
+    messaging: Vec<(&'static str, &'static str, u64)>,
 }
 
 impl Collector for Snapshot {
@@ -77,6 +84,15 @@ impl Collector for Snapshot {
             None,
             ready.metric_type(),
         )?)?;
+        for (name, help, value) in &self.messaging {
+            let counter = ConstCounter::new(*value);
+            counter.encode(encoder.encode_descriptor(
+                name,
+                help,
+                None,
+                counter.metric_type(),
+            )?)?;
+        }
         self.encode_versions(
             &mut encoder,
             "switchboard_plugin_calls",
@@ -218,8 +234,17 @@ mod tests {
             plugins,
             started_at: 1.5,
             ready: true,
+            messaging: vec![(
+                "switchboard_messages_received",
+                "Inbound messages stored.",
+                42,
+            )],
         })
         .expect("encodes");
+        assert!(
+            text.contains("switchboard_messages_received_total 42"),
+            "{text}"
+        );
         assert!(
             text.contains(r#"switchboard_plugin_calls_total{plugin="least-busy",version="1.1.0",kind="strategy"} 7"#),
             "{text}"

@@ -461,19 +461,49 @@ impl Connectors {
     }
 }
 
-/// The top-level properties a config schema marks `"writeOnly": true`.
+/// The config fields a schema marks `"writeOnly": true`: top-level properties, and those of
+/// the schema's `oneOf` / `anyOf` / `allOf` branches and `$defs` (Sinch and the HTTP gateway
+/// describe one branch per API style). A field secret in any branch is treated as secret.
 pub fn secret_fields(schema: &str) -> Vec<String> {
-    let Ok(Value::Object(schema)) = serde_json::from_str::<Value>(schema) else {
+    let Ok(schema) = serde_json::from_str::<Value>(schema) else {
         return Vec::new();
     };
-    let Some(Value::Object(properties)) = schema.get("properties") else {
-        return Vec::new();
-    };
-    properties
-        .iter()
-        .filter(|(_, p)| p.get("writeOnly") == Some(&Value::Bool(true)))
-        .map(|(name, _)| name.clone())
-        .collect()
+    let mut found = Vec::new();
+    collect_secrets(&schema, &mut found, 0);
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Walks the schema objects that describe the config's own fields.
+fn collect_secrets(schema: &Value, found: &mut Vec<String>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (name, property) in properties {
+            if property.get("writeOnly") == Some(&Value::Bool(true)) {
+                found.push(name.clone());
+            }
+        }
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(Value::Array(branches)) = schema.get(key) {
+            for branch in branches {
+                collect_secrets(branch, found, depth + 1);
+            }
+        }
+    }
+    for key in ["then", "else"] {
+        if let Some(branch) = schema.get(key) {
+            collect_secrets(branch, found, depth + 1);
+        }
+    }
+    if let Some(Value::Object(defs)) = schema.get("$defs") {
+        for def in defs.values() {
+            collect_secrets(def, found, depth + 1);
+        }
+    }
 }
 
 /// A business number: E.164 if it looks like a phone number, else a sender id / short code.
@@ -524,6 +554,41 @@ mod tests {
             "api_key":{"type":"string","writeOnly":false}}}"#;
         assert_eq!(secret_fields(schema), ["auth_token"]);
         assert!(secret_fields("not json").is_empty());
+        let branches = r#"{"oneOf":[
+            {"properties":{"api":{"const":"a"},"key_secret":{"type":"string","writeOnly":true}}},
+            {"properties":{"api":{"const":"b"},"token":{"type":"string","writeOnly":true}}}]}"#;
+        assert_eq!(secret_fields(branches), ["key_secret", "token"]);
+    }
+
+    #[test]
+    fn every_bundled_provider_declares_its_secrets() {
+        let schemas = [
+            (
+                include_str!("../../../plugins/providers/sinch/src/schema.json"),
+                &["key_secret", "token", "webhook_secret"][..],
+            ),
+            (
+                include_str!("../../../plugins/providers/http-gateway/src/schema.json"),
+                &["password"][..],
+            ),
+            (
+                include_str!("../../../plugins/providers/twilio/src/config.schema.json"),
+                &["auth_token"][..],
+            ),
+            (
+                include_str!("../../../plugins/providers/whatsapp-cloud/src/config_schema.json"),
+                &["access_token", "app_secret", "verify_token"][..],
+            ),
+        ];
+        for (schema, expected) in schemas {
+            let found = secret_fields(schema);
+            for field in expected {
+                assert!(
+                    found.iter().any(|f| f == field),
+                    "{field} not found in {found:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -77,8 +77,26 @@ pub struct Accepted {
 }
 
 impl Messaging {
-    /// Handles one webhook call end to end.
+    /// Handles one webhook call end to end, and counts how it ended.
     pub async fn intake(&self, call: IncomingWebhook) -> Result<Accepted, IntakeError> {
+        let result = self.intake_uncounted(call).await;
+        let counter = match &result {
+            Ok(accepted) => {
+                self.stats.intake(&accepted.outcomes);
+                return result;
+            }
+            Err(IntakeError::UnknownUrl | IntakeError::Unauthorized(_)) => {
+                &self.stats.webhooks_unauthorized
+            }
+            Err(IntakeError::Forbidden) => &self.stats.webhooks_forbidden,
+            Err(IntakeError::Malformed(_)) => &self.stats.webhooks_malformed,
+            Err(IntakeError::Unavailable(_)) => &self.stats.webhooks_unavailable,
+        };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        result
+    }
+
+    async fn intake_uncounted(&self, call: IncomingWebhook) -> Result<Accepted, IntakeError> {
         let received_ms = clock::now_ms();
         let connector = self
             .connectors
@@ -160,7 +178,7 @@ impl Messaging {
             } = outcome
             {
                 if reply_id.is_some() {
-                    self.outbox_wakeup.notify_one();
+                    self.outbox_wakeup.notify_waiters();
                 }
                 self.media_wakeup.notify_one();
             }

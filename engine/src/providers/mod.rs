@@ -20,6 +20,7 @@ pub mod media;
 pub mod offline;
 pub mod sandbox;
 pub mod sender;
+pub mod stats;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -69,6 +70,8 @@ pub struct Messaging {
     pub signer: UrlSigner,
     /// The engine as a provider, for sandbox connectors.
     pub sandbox: sandbox::Sandbox,
+    /// Counters for `/metrics`.
+    pub stats: stats::MessagingStats,
 }
 
 impl Messaging {
@@ -104,6 +107,7 @@ impl Messaging {
             media_dir: data_dir.join("media"),
             signer,
             sandbox: sandbox::Sandbox::default(),
+            stats: stats::MessagingStats::default(),
             store,
             registry,
             connectors,

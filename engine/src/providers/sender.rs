@@ -141,6 +141,7 @@ async fn connector_loop(
                 (messaging.clone(), connector.clone(), hold_until.clone());
             sends.spawn(async move {
                 let result = send_one(&messaging, &connector, &job, &hold_until).await;
+                messaging.stats.send(&result);
                 if let Err(error) = messaging.store.record_send(job.id, result, clock::now_ms()).await {
                     tracing::error!(message = job.id, %error, "recording a send result failed; the message stays `sending` and is marked unknown at the next start");
                 }
@@ -269,8 +270,10 @@ async fn on_send_error(
     match error {
         SendError::Retryable(r) => retry(messaging, job, &code, &message, r.retry_after_ms),
         SendError::AuthExpired(_) => {
+            // A fresh token next time; counted against the attempts, so a provider that keeps
+            // refusing fresh tokens ends in a failure, not a loop.
             messaging.auth.invalidate(connector.id).await;
-            retry_now(job, code, message, now)
+            retry(messaging, job, &code, &message, Some(0))
         }
         SendError::Misconfigured(_) => {
             if let Err(e) = messaging
@@ -280,7 +283,7 @@ async fn on_send_error(
             {
                 tracing::error!(connector = connector.id, error = %e, "pausing the connector failed");
             }
-            retry_now(job, code, message, now)
+            requeue(code, message, now)
         }
         SendError::ProviderLimit(limit) => {
             let wait = limit
@@ -297,7 +300,7 @@ async fn on_send_error(
                 LimitKind::Throughput | LimitKind::Tier | LimitKind::Quality => {
                     hold_until.fetch_max(now + wait, Ordering::Relaxed);
                     tracing::warn!(connector = connector.id, %code, hold_ms = wait, "provider limit: holding the connector's sends");
-                    retry_now(job, code, message, now + wait)
+                    requeue(code, message, now + wait)
                 }
             }
         }
@@ -318,9 +321,9 @@ async fn on_send_error(
     }
 }
 
-/// Back to the queue at `at_ms` without counting against the retry budget's backoff.
-fn retry_now(job: &OutboundJob, code: String, message: String, at_ms: i64) -> SendResult {
-    let _ = job;
+/// Back to the queue at `at_ms`, with no backoff: the cause was the connector's (a limit, a
+/// pause), not the message's.
+fn requeue(code: String, message: String, at_ms: i64) -> SendResult {
     SendResult::Retry {
         at_ms,
         code,
