@@ -33,6 +33,26 @@ pub fn normalize_e164(raw: &str) -> Result<String, InvalidNumber> {
     Ok(parsed.format().mode(Mode::E164).to_string())
 }
 
+/// The E.164 form of a number a provider reported for a customer: digits with a country code
+/// (`5491112345678`, `+5491112345678`, `whatsapp:+549…`) take a fast path without
+/// libphonenumber's parse (a provider delivered from it, so it exists; parsing cost more than
+/// the rest of a webhook); anything else goes through [`normalize_e164`].
+pub fn normalize_reported(raw: &str) -> Result<String, InvalidNumber> {
+    let trimmed = raw.trim();
+    let bare = trimmed
+        .split_once(':')
+        .map_or(trimmed, |(_, rest)| rest)
+        .trim();
+    let digits = bare.strip_prefix('+').unwrap_or(bare);
+    let plain = (8..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    if plain {
+        return Ok(format!("+{digits}"));
+    }
+    normalize_e164(raw)
+}
+
 /// The ISO 3166 region of an E.164 number (`AR`), when libphonenumber knows it.
 pub fn region_of(e164: &str) -> Option<String> {
     let parsed = phonenumber::parse(None, e164).ok()?;
@@ -62,6 +82,27 @@ mod tests {
         assert_eq!(
             normalize_e164("+1 415 555 2671").as_deref(),
             Ok("+14155552671")
+        );
+    }
+
+    #[test]
+    fn reported_numbers_take_the_fast_path_and_agree_with_the_full_parse() {
+        for raw in [
+            "5491112345678",
+            "+5491112345678",
+            "whatsapp:+5491112345678",
+            "+54 9 11 1234-5678",
+        ] {
+            assert_eq!(
+                normalize_reported(raw).as_deref(),
+                Ok("+5491112345678"),
+                "{raw}"
+            );
+        }
+        assert!(normalize_reported("hello").is_err());
+        assert!(
+            normalize_reported("0800123456").is_err(),
+            "no country code: the full parse decides"
         );
     }
 

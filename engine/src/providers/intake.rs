@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::clock;
 use crate::conversations::Content;
-use crate::conversations::address::normalize_e164;
+use crate::conversations::address::normalize_reported;
 use crate::conversations::keywords::Consent;
 use crate::conversations::sms;
 use crate::plugins::PluginKind;
@@ -281,7 +281,7 @@ impl Messaging {
 fn contact_key(address: ContactAddress) -> ContactKey {
     let number = address
         .number
-        .map(|n| normalize_e164(&n).unwrap_or_else(|_| n.trim().to_owned()))
+        .map(|n| normalize_reported(&n).unwrap_or_else(|_| n.trim().to_owned()))
         .filter(|n| !n.is_empty());
     ContactKey {
         number,

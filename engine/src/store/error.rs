@@ -25,6 +25,9 @@ pub enum StoreError {
     /// Shared through an `Arc` because a failed commit is the answer of every write in the batch.
     #[error("database error: {0}")]
     Database(#[source] Arc<sqlx::Error>),
+    /// The writer's database refused a statement (or the commit of a batch).
+    #[error("database error: {0}")]
+    Write(#[source] Arc<rusqlite::Error>),
     /// The data directory could not be created.
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
@@ -37,6 +40,12 @@ pub enum StoreError {
     /// The schema could not be brought up to date at start.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Write(Arc::new(error))
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -7,6 +7,8 @@
 //! the Unix epoch, passed in by the caller so tests control the clock.
 //!
 //! [`open`] creates the data directory, opens the database and brings its schema up to date.
+//! Writes go through one writer thread with group commit (`sqlite/writer.rs`); reads through a
+//! small pool.
 //! The plugin registry is the first user: uploaded versions, the active version per plugin with
 //! one step of rollback, and the admin token hash.
 

@@ -1,6 +1,7 @@
 //! The admin token's hash: one row, written once.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use rusqlite::{Connection, params};
+use sqlx::SqlitePool;
 
 use crate::store::StoreError;
 
@@ -13,19 +14,12 @@ pub(super) async fn hash(pool: &SqlitePool) -> Result<Option<String>, StoreError
 }
 
 /// Stores `hash` unless a hash exists; `true` if stored now. A writer job.
-pub(super) async fn create(
-    conn: &mut SqliteConnection,
-    hash: String,
-    at_ms: i64,
-) -> Result<bool, StoreError> {
-    let stored = sqlx::query(
-        "INSERT INTO admin_token (id, hash, created_at_ms) VALUES (1, ?, ?) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(hash)
-    .bind(at_ms)
-    .execute(conn)
-    .await?
-    .rows_affected();
+pub(super) fn create(conn: &Connection, hash: String, at_ms: i64) -> Result<bool, StoreError> {
+    let stored = conn
+        .prepare_cached(
+            "INSERT INTO admin_token (id, hash, created_at_ms) VALUES (1, ?, ?) \
+             ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![hash, at_ms])?;
     Ok(stored == 1)
 }

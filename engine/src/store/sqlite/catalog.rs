@@ -1,6 +1,7 @@
 //! Templates, the blacklist and API tokens.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use rusqlite::{Connection, params};
+use sqlx::SqlitePool;
 
 use crate::store::{ApiTokenRow, BlacklistRow, NewTemplate, StoreError, TemplateRow};
 
@@ -51,43 +52,56 @@ fn template(t: TemplateTuple) -> TemplateRow {
 }
 
 /// Creates or replaces a template by (connector, code, language). A writer job.
-pub(super) async fn upsert_template(
-    conn: &mut SqliteConnection,
+pub(super) fn upsert_template(
+    conn: &Connection,
     new: NewTemplate,
 ) -> Result<TemplateRow, StoreError> {
-    let row: TemplateTuple = sqlx::query_as(&format!(
-        "INSERT INTO templates (connector_id, code, language, body, provider_name, namespace, \
-         params, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (connector_id, code, language) DO UPDATE SET body = excluded.body, \
-         provider_name = excluded.provider_name, namespace = excluded.namespace, \
-         params = excluded.params, status = excluded.status, reason = NULL, \
-         updated_ms = excluded.updated_ms RETURNING {TEMPLATE_COLUMNS}"
-    ))
-    .bind(new.connector_id)
-    .bind(&new.code)
-    .bind(&new.language)
-    .bind(&new.body)
-    .bind(&new.provider_name)
-    .bind(&new.namespace)
-    .bind(new.params)
-    .bind(&new.status)
-    .bind(new.at_ms)
-    .bind(new.at_ms)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(template(row))
+    let row = conn
+        .prepare_cached(&format!(
+            "INSERT INTO templates (connector_id, code, language, body, provider_name, namespace, \
+             params, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (connector_id, code, language) DO UPDATE SET body = excluded.body, \
+             provider_name = excluded.provider_name, namespace = excluded.namespace, \
+             params = excluded.params, status = excluded.status, reason = NULL, \
+             updated_ms = excluded.updated_ms RETURNING {TEMPLATE_COLUMNS}"
+        ))?
+        .query_row(
+            params![
+                new.connector_id,
+                new.code,
+                new.language,
+                new.body,
+                new.provider_name,
+                new.namespace,
+                new.params,
+                new.status,
+                new.at_ms,
+                new.at_ms
+            ],
+            |r| {
+                Ok(TemplateRow {
+                    id: r.get(0)?,
+                    connector_id: r.get(1)?,
+                    code: r.get(2)?,
+                    language: r.get(3)?,
+                    body: r.get(4)?,
+                    provider_name: r.get(5)?,
+                    namespace: r.get(6)?,
+                    params: r.get(7)?,
+                    status: r.get(8)?,
+                    reason: r.get(9)?,
+                    updated_ms: r.get(10)?,
+                })
+            },
+        )?;
+    Ok(row)
 }
 
 /// Deletes a template. A writer job.
-pub(super) async fn delete_template(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<(), StoreError> {
-    let gone = sqlx::query("DELETE FROM templates WHERE id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+pub(super) fn delete_template(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    let gone = conn
+        .prepare_cached("DELETE FROM templates WHERE id = ?")?
+        .execute(params![id])?;
     if gone == 0 {
         return Err(StoreError::NotFound(format!("template {id}")));
     }
@@ -111,50 +125,40 @@ pub(super) async fn templates(
 }
 
 /// Adds an entry (an existing one is kept). A writer job.
-pub(super) async fn add_blacklist(
-    conn: &mut SqliteConnection,
+pub(super) fn add_blacklist(
+    conn: &Connection,
     address: String,
     direction: String,
     reason: String,
     at_ms: i64,
 ) -> Result<BlacklistRow, StoreError> {
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO blacklist (address, direction, scope, reason, created_ms) VALUES (?, ?, '', ?, ?) \
          ON CONFLICT DO NOTHING",
-    )
-    .bind(&address)
-    .bind(&direction)
-    .bind(&reason)
-    .bind(at_ms)
-    .execute(&mut *conn)
-    .await?;
-    let (id, address, direction, reason, created_ms) = sqlx::query_as(
-        "SELECT id, address, direction, reason, created_ms FROM blacklist \
-         WHERE address = ? AND direction = ? AND scope = ''",
-    )
-    .bind(&address)
-    .bind(&direction)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(BlacklistRow {
-        id,
-        address,
-        direction,
-        reason,
-        created_ms,
-    })
+    )?
+    .execute(params![address, direction, reason, at_ms])?;
+    let row = conn
+        .prepare_cached(
+            "SELECT id, address, direction, reason, created_ms FROM blacklist \
+             WHERE address = ? AND direction = ? AND scope = ''",
+        )?
+        .query_row(params![address, direction], |r| {
+            Ok(BlacklistRow {
+                id: r.get(0)?,
+                address: r.get(1)?,
+                direction: r.get(2)?,
+                reason: r.get(3)?,
+                created_ms: r.get(4)?,
+            })
+        })?;
+    Ok(row)
 }
 
 /// Removes an entry. A writer job.
-pub(super) async fn remove_blacklist(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<(), StoreError> {
-    let gone = sqlx::query("DELETE FROM blacklist WHERE id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+pub(super) fn remove_blacklist(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    let gone = conn
+        .prepare_cached("DELETE FROM blacklist WHERE id = ?")?
+        .execute(params![id])?;
     if gone == 0 {
         return Err(StoreError::NotFound(format!("blacklist entry {id}")));
     }
@@ -204,20 +208,17 @@ pub(super) async fn outbound_block(
 }
 
 /// Stores a token hash. A writer job.
-pub(super) async fn create_token(
-    conn: &mut SqliteConnection,
+pub(super) fn create_token(
+    conn: &Connection,
     name: String,
     hash: String,
     at_ms: i64,
 ) -> Result<ApiTokenRow, StoreError> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO api_tokens (name, hash, created_ms) VALUES (?, ?, ?) RETURNING id",
-    )
-    .bind(&name)
-    .bind(&hash)
-    .bind(at_ms)
-    .fetch_one(&mut *conn)
-    .await?;
+    let id = conn
+        .prepare_cached(
+            "INSERT INTO api_tokens (name, hash, created_ms) VALUES (?, ?, ?) RETURNING id",
+        )?
+        .query_row(params![name, hash, at_ms], |r| r.get(0))?;
     Ok(ApiTokenRow {
         id,
         name,
@@ -227,18 +228,10 @@ pub(super) async fn create_token(
 }
 
 /// Revokes a token. A writer job.
-pub(super) async fn revoke_token(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at_ms: i64,
-) -> Result<(), StoreError> {
-    let changed =
-        sqlx::query("UPDATE api_tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?")
-            .bind(at_ms)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+pub(super) fn revoke_token(conn: &Connection, id: i64, at_ms: i64) -> Result<(), StoreError> {
+    let changed = conn
+        .prepare_cached("UPDATE api_tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?")?
+        .execute(params![at_ms, id])?;
     if changed == 0 {
         return Err(StoreError::NotFound(format!("API token {id}")));
     }

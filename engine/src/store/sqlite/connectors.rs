@@ -1,7 +1,8 @@
 //! Connectors and their numbers.
 
+use rusqlite::{Connection, OptionalExtension, params};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{Row, SqlitePool};
 
 use crate::store::{ConnectorRow, NewConnector, NumberRow, StoreError};
 
@@ -9,121 +10,111 @@ const COLUMNS: &str = "id, name, plugin, config, secrets, webhook_secret, allow_
                        paused_reason, created_ms, updated_ms";
 
 /// Creates a connector with its numbers. A writer job.
-pub(super) async fn create(
-    conn: &mut SqliteConnection,
-    new: NewConnector,
-) -> Result<ConnectorRow, StoreError> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO connectors (name, plugin, config, secrets, webhook_secret, allow_ips, \
-         enabled, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (name) DO NOTHING RETURNING id",
-    )
-    .bind(&new.name)
-    .bind(&new.plugin)
-    .bind(&new.config)
-    .bind(&new.secrets)
-    .bind(&new.webhook_secret)
-    .bind(allow_ips_json(&new.allow_ips))
-    .bind(new.enabled)
-    .bind(new.at_ms)
-    .bind(new.at_ms)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::Conflict(format!("a connector named `{}` exists", new.name)))?;
-    set_numbers(conn, id, &new.numbers, new.at_ms).await?;
-    one(conn, id).await
+pub(super) fn create(conn: &Connection, new: NewConnector) -> Result<ConnectorRow, StoreError> {
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO connectors (name, plugin, config, secrets, webhook_secret, allow_ips, \
+             enabled, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (name) DO NOTHING RETURNING id",
+        )?
+        .query_row(
+            params![
+                new.name,
+                new.plugin,
+                new.config,
+                new.secrets,
+                new.webhook_secret,
+                allow_ips_json(&new.allow_ips),
+                new.enabled,
+                new.at_ms,
+                new.at_ms
+            ],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::Conflict(format!("a connector named `{}` exists", new.name)))?;
+    set_numbers(conn, id, &new.numbers, new.at_ms)?;
+    one(conn, id)
 }
 
 /// Replaces a connector's settings and number set. A writer job.
-pub(super) async fn update(
-    conn: &mut SqliteConnection,
+pub(super) fn update(
+    conn: &Connection,
     id: i64,
     new: NewConnector,
 ) -> Result<ConnectorRow, StoreError> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM connectors WHERE name = ? AND id <> ?")
-            .bind(&new.name)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if taken.is_some() {
+    let taken = conn
+        .prepare_cached("SELECT 1 FROM connectors WHERE name = ? AND id <> ?")?
+        .exists(params![new.name, id])?;
+    if taken {
         return Err(StoreError::Conflict(format!(
             "a connector named `{}` exists",
             new.name
         )));
     }
-    let changed = sqlx::query(
-        "UPDATE connectors SET name = ?, plugin = ?, config = ?, secrets = ?, webhook_secret = ?, \
-         allow_ips = ?, enabled = ?, paused_reason = NULL, updated_ms = ? WHERE id = ?",
-    )
-    .bind(&new.name)
-    .bind(&new.plugin)
-    .bind(&new.config)
-    .bind(&new.secrets)
-    .bind(&new.webhook_secret)
-    .bind(allow_ips_json(&new.allow_ips))
-    .bind(new.enabled)
-    .bind(new.at_ms)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let changed = conn
+        .prepare_cached(
+            "UPDATE connectors SET name = ?, plugin = ?, config = ?, secrets = ?, webhook_secret = ?, \
+             allow_ips = ?, enabled = ?, paused_reason = NULL, updated_ms = ? WHERE id = ?",
+        )?
+        .execute(params![
+            new.name,
+            new.plugin,
+            new.config,
+            new.secrets,
+            new.webhook_secret,
+            allow_ips_json(&new.allow_ips),
+            new.enabled,
+            new.at_ms,
+            id
+        ])?;
     if changed == 0 {
         return Err(StoreError::NotFound(format!("connector {id}")));
     }
-    set_numbers(conn, id, &new.numbers, new.at_ms).await?;
-    one(conn, id).await
+    set_numbers(conn, id, &new.numbers, new.at_ms)?;
+    one(conn, id)
 }
 
 /// Makes the connector's numbers exactly `numbers`: keeps the ones it has, adds the new ones,
 /// removes the others (refused while a conversation uses one).
-async fn set_numbers(
-    conn: &mut SqliteConnection,
+fn set_numbers(
+    conn: &Connection,
     id: i64,
     numbers: &[String],
     at_ms: i64,
 ) -> Result<(), StoreError> {
-    let current: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, number FROM numbers WHERE connector_id = ?")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let current: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT id, number FROM numbers WHERE connector_id = ?")?
+        .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     for (number_id, number) in &current {
         if numbers.contains(number) {
             continue;
         }
-        let used: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM conversations WHERE number_id = ?) \
-             OR EXISTS (SELECT 1 FROM messages WHERE number_id = ?)",
-        )
-        .bind(number_id)
-        .bind(number_id)
-        .fetch_one(&mut *conn)
-        .await?;
+        let used = conn
+            .prepare_cached(
+                "SELECT 1 WHERE EXISTS (SELECT 1 FROM conversations WHERE number_id = ?1) \
+                 OR EXISTS (SELECT 1 FROM messages WHERE number_id = ?1)",
+            )?
+            .exists(params![number_id])?;
         if used {
             return Err(StoreError::Conflict(format!(
                 "number {number} has conversations and cannot be removed; disable the connector instead"
             )));
         }
-        sqlx::query("DELETE FROM numbers WHERE id = ?")
-            .bind(number_id)
-            .execute(&mut *conn)
-            .await?;
+        conn.prepare_cached("DELETE FROM numbers WHERE id = ?")?
+            .execute(params![number_id])?;
     }
     for number in numbers {
         if current.iter().any(|(_, n)| n == number) {
             continue;
         }
-        let inserted = sqlx::query(
-            "INSERT INTO numbers (connector_id, number, created_ms) VALUES (?, ?, ?) \
-             ON CONFLICT (number) DO NOTHING",
-        )
-        .bind(id)
-        .bind(number)
-        .bind(at_ms)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO numbers (connector_id, number, created_ms) VALUES (?, ?, ?) \
+                 ON CONFLICT (number) DO NOTHING",
+            )?
+            .execute(params![id, number, at_ms])?;
         if inserted == 0 {
             return Err(StoreError::Conflict(format!(
                 "number {number} belongs to another connector"
@@ -134,26 +125,20 @@ async fn set_numbers(
 }
 
 /// Deletes a connector that never carried a message. A writer job.
-pub(super) async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
-    let used: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM messages WHERE connector_id = ?)")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
+pub(super) fn delete(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    let used = conn
+        .prepare_cached("SELECT 1 FROM messages WHERE connector_id = ? LIMIT 1")?
+        .exists(params![id])?;
     if used {
         return Err(StoreError::Conflict(
             "the connector has messages; disable it instead of deleting it".into(),
         ));
     }
-    sqlx::query("DELETE FROM numbers WHERE connector_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    let deleted = sqlx::query("DELETE FROM connectors WHERE id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    conn.prepare_cached("DELETE FROM numbers WHERE connector_id = ?")?
+        .execute(params![id])?;
+    let deleted = conn
+        .prepare_cached("DELETE FROM connectors WHERE id = ?")?
+        .execute(params![id])?;
     if deleted == 0 {
         return Err(StoreError::NotFound(format!("connector {id}")));
     }
@@ -161,18 +146,14 @@ pub(super) async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), S
 }
 
 /// Pauses sending (`Some(reason)`) or resumes it. A writer job.
-pub(super) async fn set_paused(
-    conn: &mut SqliteConnection,
+pub(super) fn set_paused(
+    conn: &Connection,
     id: i64,
     reason: Option<String>,
     at_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE connectors SET paused_reason = ?, updated_ms = ? WHERE id = ?")
-        .bind(reason)
-        .bind(at_ms)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    conn.prepare_cached("UPDATE connectors SET paused_reason = ?, updated_ms = ? WHERE id = ?")?
+        .execute(params![reason, at_ms, id])?;
     Ok(())
 }
 
@@ -196,22 +177,37 @@ pub(super) async fn all(pool: &SqlitePool) -> Result<Vec<ConnectorRow>, StoreErr
 }
 
 /// One connector, read inside a writer job.
-async fn one(conn: &mut SqliteConnection, id: i64) -> Result<ConnectorRow, StoreError> {
-    let found = sqlx::query(&format!("SELECT {COLUMNS} FROM connectors WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
+fn one(conn: &Connection, id: i64) -> Result<ConnectorRow, StoreError> {
+    let mut connector = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM connectors WHERE id = ?"))?
+        .query_row(params![id], |r| {
+            let allow_ips: String = r.get("allow_ips")?;
+            Ok(ConnectorRow {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                plugin: r.get("plugin")?,
+                config: r.get("config")?,
+                secrets: r.get("secrets")?,
+                webhook_secret: r.get("webhook_secret")?,
+                allow_ips: serde_json::from_str(&allow_ips).unwrap_or_default(),
+                enabled: r.get("enabled")?,
+                paused_reason: r.get("paused_reason")?,
+                numbers: Vec::new(),
+                created_ms: r.get("created_ms")?,
+                updated_ms: r.get("updated_ms")?,
+            })
+        })
+        .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("connector {id}")))?;
-    let mut connector = row(&found)?;
-    let numbers: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, number FROM numbers WHERE connector_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-    connector.numbers = numbers
-        .into_iter()
-        .map(|(id, number)| NumberRow { id, number })
-        .collect();
+    connector.numbers = conn
+        .prepare_cached("SELECT id, number FROM numbers WHERE connector_id = ? ORDER BY id")?
+        .query_map(params![id], |r| {
+            Ok(NumberRow {
+                id: r.get(0)?,
+                number: r.get(1)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
     Ok(connector)
 }
 

@@ -1,8 +1,9 @@
 //! Reads of contacts, conversations, messages and windows: the history and what the
 //! compliance gate checks.
 
+use rusqlite::{Connection, OptionalExtension, params};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{Row, SqlitePool};
 
 use crate::store::{ContactKey, ContactRow, ConversationRow, MessageRow, StoreError};
 
@@ -104,33 +105,28 @@ pub(super) async fn contact(pool: &SqlitePool, id: i64) -> Result<Option<Contact
 }
 
 /// The contact with this number or user id, created if new. A writer job.
-pub(super) async fn ensure_contact(
-    conn: &mut SqliteConnection,
+pub(super) fn ensure_contact(
+    conn: &Connection,
     key: ContactKey,
     now: i64,
 ) -> Result<i64, StoreError> {
-    let existing: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM contacts WHERE number = ?1 OR (?1 IS NULL AND user_id = ?2) LIMIT 1",
-    )
-    .bind(&key.number)
-    .bind(&key.user_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let existing: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM contacts WHERE number = ?1 OR (?1 IS NULL AND user_id = ?2) LIMIT 1",
+        )?
+        .query_row(params![key.number, key.user_id], |r| r.get(0))
+        .optional()?;
     if let Some(id) = existing {
         return Ok(id);
     }
-    let id = sqlx::query_scalar(
-        "INSERT INTO contacts (number, user_id, name, created_ms, updated_ms) \
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(&key.number)
-    .bind(&key.user_id)
-    .bind(&key.name)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO contacts (number, user_id, name, created_ms, updated_ms) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )?
+        .query_row(params![key.number, key.user_id, key.name, now, now], |r| {
+            r.get(0)
+        })?)
 }
 
 /// When the contact last wrote to this business number.

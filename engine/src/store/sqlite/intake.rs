@@ -3,7 +3,7 @@
 //! conversation, consent, media to fetch, events) only when it is new; statuses applied
 //! monotonically or parked until their message's provider id is known.
 
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::{
     ConsentChange, IntakeBatch, IntakeItem, IntakeOutcome, MessageStatus, NewInbound, StatusUpdate,
@@ -11,21 +11,21 @@ use crate::store::{
 };
 
 /// Stores a batch; see [`crate::store::Store::record_intake`]. A writer job.
-pub(super) async fn record(
-    conn: &mut SqliteConnection,
+pub(super) fn record(
+    conn: &Connection,
     batch: IntakeBatch,
 ) -> Result<Vec<IntakeOutcome>, StoreError> {
     let mut outcomes = Vec::with_capacity(batch.items.len());
     for item in batch.items {
         let outcome = match item {
             IntakeItem::Message(message) => {
-                inbound(conn, batch.connector_id, batch.received_ms, message).await?
+                inbound(conn, batch.connector_id, batch.received_ms, message)?
             }
             IntakeItem::Status(status) => {
-                apply_status(conn, batch.connector_id, batch.received_ms, status).await?
+                apply_status(conn, batch.connector_id, batch.received_ms, status)?
             }
             IntakeItem::Template(template) => {
-                template_status(conn, batch.connector_id, batch.received_ms, template).await?
+                template_status(conn, batch.connector_id, batch.received_ms, template)?
             }
         };
         outcomes.push(outcome);
@@ -33,24 +33,22 @@ pub(super) async fn record(
     Ok(outcomes)
 }
 
-async fn inbound(
-    conn: &mut SqliteConnection,
+fn inbound(
+    conn: &Connection,
     connector_id: i64,
     now: i64,
     message: NewInbound,
 ) -> Result<IntakeOutcome, StoreError> {
-    let (contact_id, opted_out_ms) = upsert_contact(conn, &message, now).await?;
-    let blocked = is_blocked_inbound(conn, &message).await?;
+    let (contact_id, opted_out_ms) = upsert_contact(conn, &message, now)?;
+    let blocked = is_blocked_inbound(conn, &message)?;
     let open: Option<i64> = if blocked {
         None
     } else {
-        sqlx::query_scalar(
+        conn.prepare_cached(
             "SELECT id FROM conversations WHERE number_id = ? AND contact_id = ? AND open = 1",
-        )
-        .bind(message.number_id)
-        .bind(contact_id)
-        .fetch_optional(&mut *conn)
-        .await?
+        )?
+        .query_row(params![message.number_id, contact_id], |r| r.get(0))
+        .optional()?
     };
     let status = if blocked {
         MessageStatus::Blocked
@@ -58,35 +56,40 @@ async fn inbound(
         MessageStatus::Received
     };
     let (encoding, segments) = message.sms.clone().unzip();
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, direction, \
-         origin, provider_message_id, kind, content, raw, status, sms_encoding, sms_segments, \
-         provider_at_ms, created_ms, updated_ms) \
-         VALUES (?, ?, ?, ?, 'in', 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (connector_id, provider_message_id) WHERE provider_message_id IS NOT NULL \
-         DO NOTHING RETURNING id",
-    )
-    .bind(connector_id)
-    .bind(message.number_id)
-    .bind(contact_id)
-    .bind(open)
-    .bind(&message.provider_message_id)
-    .bind(&message.kind)
-    .bind(&message.content)
-    .bind(&message.raw)
-    .bind(status.as_str())
-    .bind(encoding)
-    .bind(segments)
-    .bind(message.provider_at_ms)
-    .bind(now)
-    .bind(now)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let inserted: Option<i64> = conn
+        .prepare_cached(
+            "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, direction, \
+             origin, provider_message_id, kind, content, raw, status, sms_encoding, sms_segments, \
+             provider_at_ms, created_ms, updated_ms) \
+             VALUES (?, ?, ?, ?, 'in', 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (connector_id, provider_message_id) WHERE provider_message_id IS NOT NULL \
+             DO NOTHING RETURNING id",
+        )?
+        .query_row(
+            params![
+                connector_id,
+                message.number_id,
+                contact_id,
+                open,
+                message.provider_message_id,
+                message.kind,
+                message.content,
+                message.raw,
+                status.as_str(),
+                encoding,
+                segments,
+                message.provider_at_ms,
+                now,
+                now
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
     let Some(message_id) = inserted else {
-        return duplicate(conn, connector_id, &message.provider_message_id).await;
+        return duplicate(conn, connector_id, &message.provider_message_id);
     };
     if blocked {
-        event(conn, now, "message.blocked", None, Some(message_id)).await?;
+        event(conn, now, "message.blocked", None, Some(message_id))?;
         return Ok(IntakeOutcome::Message {
             message_id,
             conversation_id: None,
@@ -101,53 +104,42 @@ async fn inbound(
         .provider_at_ms
         .filter(|&at| at > 0)
         .map_or(now, |at| at.min(now));
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO windows (number_id, contact_id, last_inbound_ms) VALUES (?, ?, ?) \
          ON CONFLICT (number_id, contact_id) DO UPDATE \
          SET last_inbound_ms = max(last_inbound_ms, excluded.last_inbound_ms)",
-    )
-    .bind(message.number_id)
-    .bind(contact_id)
-    .bind(wrote_at)
-    .execute(&mut *conn)
-    .await?;
+    )?
+    .execute(params![message.number_id, contact_id, wrote_at])?;
     let (conversation_id, new_conversation) = match open {
         Some(id) => {
-            sqlx::query(
+            conn.prepare_cached(
                 "UPDATE conversations SET last_message_ms = ?, updated_ms = ? WHERE id = ?",
-            )
-            .bind(now)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            )?
+            .execute(params![now, now, id])?;
             (id, false)
         }
         None => {
-            let id = open_conversation(conn, message.number_id, contact_id, now).await?;
-            sqlx::query("UPDATE messages SET conversation_id = ? WHERE id = ?")
-                .bind(id)
-                .bind(message_id)
-                .execute(&mut *conn)
-                .await?;
+            let id = open_conversation(conn, message.number_id, contact_id, now)?;
+            conn.prepare_cached("UPDATE messages SET conversation_id = ? WHERE id = ?")?
+                .execute(params![id, message_id])?;
             (id, true)
         }
     };
     for (position, media) in message.media.iter().enumerate() {
-        sqlx::query(
+        conn.prepare_cached(
             "INSERT INTO media (message_id, position, locator, mime_type, filename, state, \
              next_attempt_ms, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-        )
-        .bind(message_id)
-        .bind(i64::try_from(position).unwrap_or(i64::MAX))
-        .bind(&media.locator)
-        .bind(&media.mime_type)
-        .bind(&media.filename)
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        )?
+        .execute(params![
+            message_id,
+            i64::try_from(position).unwrap_or(i64::MAX),
+            media.locator,
+            media.mime_type,
+            media.filename,
+            now,
+            now,
+            now
+        ])?;
     }
     event(
         conn,
@@ -155,22 +147,18 @@ async fn inbound(
         "message.received",
         Some(conversation_id),
         Some(message_id),
-    )
-    .await?;
+    )?;
     let reply_id = match message.consent {
-        Some(change) => {
-            consent(
-                conn,
-                connector_id,
-                contact_id,
-                conversation_id,
-                opted_out_ms,
-                change,
-                &message,
-                now,
-            )
-            .await?
-        }
+        Some(change) => consent(
+            conn,
+            connector_id,
+            contact_id,
+            conversation_id,
+            opted_out_ms,
+            change,
+            &message,
+            now,
+        )?,
         None => None,
     };
     Ok(IntakeOutcome::Message {
@@ -184,18 +172,14 @@ async fn inbound(
 }
 
 /// The outcome for a message seen before: the first copy's id, nothing done.
-async fn duplicate(
-    conn: &mut SqliteConnection,
+fn duplicate(
+    conn: &Connection,
     connector_id: i64,
     provider_message_id: &str,
 ) -> Result<IntakeOutcome, StoreError> {
-    let (message_id, conversation_id): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT id, conversation_id FROM messages WHERE connector_id = ? AND provider_message_id = ?",
-    )
-    .bind(connector_id)
-    .bind(provider_message_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let (message_id, conversation_id): (i64, Option<i64>) = conn
+        .prepare_cached("SELECT id, conversation_id FROM messages WHERE connector_id = ? AND provider_message_id = ?")?
+        .query_row(params![connector_id, provider_message_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(IntakeOutcome::Message {
         message_id,
         conversation_id,
@@ -207,15 +191,16 @@ async fn duplicate(
 }
 
 /// The contact's id and opt-out time, creating or refreshing it.
-async fn upsert_contact(
-    conn: &mut SqliteConnection,
+fn upsert_contact(
+    conn: &Connection,
     message: &NewInbound,
     now: i64,
 ) -> Result<(i64, Option<i64>), StoreError> {
     let contact = &message.contact;
-    let row: (i64, Option<i64>) = if contact.number.is_some() {
+    let row = if contact.number.is_some() {
         // A user id learnt later joins the numbered contact, unless another contact has it.
-        sqlx::query_as(
+        let user_id = user_id_if_free(conn, contact.user_id.as_deref(), contact.number.as_deref())?;
+        conn.prepare_cached(
             "INSERT INTO contacts (number, user_id, name, created_ms, updated_ms) \
              VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (number) DO UPDATE SET \
@@ -225,46 +210,39 @@ async fn upsert_contact(
                  THEN excluded.user_id ELSE contacts.user_id END, \
                updated_ms = excluded.updated_ms \
              RETURNING id, opted_out_ms",
-        )
-        .bind(&contact.number)
-        .bind(user_id_if_free(conn, contact.user_id.as_deref(), contact.number.as_deref()).await?)
-        .bind(&contact.name)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?
+        )?
+        .query_row(
+            params![contact.number, user_id, contact.name, now, now],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
     } else {
-        sqlx::query_as(
+        conn.prepare_cached(
             "INSERT INTO contacts (user_id, name, created_ms, updated_ms) VALUES (?, ?, ?, ?) \
              ON CONFLICT (user_id) DO UPDATE SET \
                name = coalesce(excluded.name, contacts.name), updated_ms = excluded.updated_ms \
              RETURNING id, opted_out_ms",
-        )
-        .bind(&contact.user_id)
-        .bind(&contact.name)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?
+        )?
+        .query_row(params![contact.user_id, contact.name, now, now], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
     };
     Ok(row)
 }
 
 /// `user_id` unless a contact with another number already holds it (a new numbered contact
 /// must not collide with it).
-async fn user_id_if_free(
-    conn: &mut SqliteConnection,
+fn user_id_if_free(
+    conn: &Connection,
     user_id: Option<&str>,
     number: Option<&str>,
 ) -> Result<Option<String>, StoreError> {
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let holder: Option<Option<String>> =
-        sqlx::query_scalar("SELECT number FROM contacts WHERE user_id = ?")
-            .bind(user_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let holder: Option<Option<String>> = conn
+        .prepare_cached("SELECT number FROM contacts WHERE user_id = ?")?
+        .query_row(params![user_id], |r| r.get(0))
+        .optional()?;
     Ok(match holder {
         Some(holder_number) if holder_number.as_deref() != number => None,
         _ => Some(user_id.to_owned()),
@@ -272,51 +250,39 @@ async fn user_id_if_free(
 }
 
 /// Whether the sender is on the inbound blacklist.
-async fn is_blocked_inbound(
-    conn: &mut SqliteConnection,
-    message: &NewInbound,
-) -> Result<bool, StoreError> {
+fn is_blocked_inbound(conn: &Connection, message: &NewInbound) -> Result<bool, StoreError> {
     let contact = &message.contact;
     if contact.number.is_none() && contact.user_id.is_none() {
         return Ok(false);
     }
-    let blocked: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM blacklist WHERE address IN (?, ?) \
-         AND direction IN ('in', 'both') AND scope = '')",
-    )
-    .bind(&contact.number)
-    .bind(&contact.user_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(blocked)
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM blacklist WHERE address IN (?, ?) AND direction IN ('in', 'both') AND scope = ''",
+        )?
+        .exists(params![contact.number, contact.user_id])?)
 }
 
 /// Opens a conversation; the caller knows none is open.
-pub(super) async fn open_conversation(
-    conn: &mut SqliteConnection,
+pub(super) fn open_conversation(
+    conn: &Connection,
     number_id: i64,
     contact_id: i64,
     now: i64,
 ) -> Result<i64, StoreError> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO conversations (number_id, contact_id, state, last_message_ms, created_ms, \
-         updated_ms) VALUES (?, ?, 'queued', ?, ?, ?) RETURNING id",
-    )
-    .bind(number_id)
-    .bind(contact_id)
-    .bind(now)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    event(conn, now, "conversation.created", Some(id), None).await?;
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO conversations (number_id, contact_id, state, last_message_ms, created_ms, \
+             updated_ms) VALUES (?, ?, 'queued', ?, ?, ?) RETURNING id",
+        )?
+        .query_row(params![number_id, contact_id, now, now, now], |r| r.get(0))?;
+    event(conn, now, "conversation.created", Some(id), None)?;
     Ok(id)
 }
 
 /// Applies an opt-out or opt-in keyword; returns the confirmation queued, if any.
 #[allow(clippy::too_many_arguments)]
-async fn consent(
-    conn: &mut SqliteConnection,
+fn consent(
+    conn: &Connection,
     connector_id: i64,
     contact_id: i64,
     conversation_id: i64,
@@ -332,21 +298,16 @@ async fn consent(
         .or(message.contact.user_id.as_ref());
     match change {
         ConsentChange::OptOut => {
-            sqlx::query("UPDATE contacts SET opted_out_ms = ?, updated_ms = ? WHERE id = ?")
-                .bind(now)
-                .bind(now)
-                .bind(contact_id)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query(
+            conn.prepare_cached(
+                "UPDATE contacts SET opted_out_ms = ?, updated_ms = ? WHERE id = ?",
+            )?
+            .execute(params![now, now, contact_id])?;
+            conn.prepare_cached(
                 "INSERT INTO blacklist (address, direction, scope, reason, created_ms) \
                  VALUES (?, 'out', '', 'opt-out', ?) ON CONFLICT DO NOTHING",
-            )
-            .bind(address)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-            event(conn, now, "contact.opted_out", Some(conversation_id), None).await?;
+            )?
+            .execute(params![address, now])?;
+            event(conn, now, "contact.opted_out", Some(conversation_id), None)?;
             // One confirmation: a customer who repeats STOP is not answered again.
             match (&message.opt_out_reply, opted_out_ms) {
                 (Some(reply), None) => {
@@ -358,35 +319,26 @@ async fn consent(
                         conversation_id,
                         reply,
                         now,
-                    )
-                    .await?;
+                    )?;
                     Ok(Some(id))
                 }
                 _ => Ok(None),
             }
         }
         ConsentChange::OptIn => {
-            sqlx::query(
-                "UPDATE contacts SET opted_out_ms = NULL, opted_in_ms = ?, updated_ms = ? WHERE id = ?",
-            )
-            .bind(now)
-            .bind(now)
-            .bind(contact_id)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query("DELETE FROM blacklist WHERE address = ? AND reason = 'opt-out'")
-                .bind(address)
-                .execute(&mut *conn)
-                .await?;
-            event(conn, now, "contact.opted_in", Some(conversation_id), None).await?;
+            conn.prepare_cached("UPDATE contacts SET opted_out_ms = NULL, opted_in_ms = ?, updated_ms = ? WHERE id = ?")?
+                .execute(params![now, now, contact_id])?;
+            conn.prepare_cached("DELETE FROM blacklist WHERE address = ? AND reason = 'opt-out'")?
+                .execute(params![address])?;
+            event(conn, now, "contact.opted_in", Some(conversation_id), None)?;
             Ok(None)
         }
     }
 }
 
 /// Queues a text from the engine itself (the opt-out confirmation).
-async fn queue_system_reply(
-    conn: &mut SqliteConnection,
+fn queue_system_reply(
+    conn: &Connection,
     connector_id: i64,
     number_id: i64,
     contact_id: i64,
@@ -394,66 +346,54 @@ async fn queue_system_reply(
     content: &str,
     now: i64,
 ) -> Result<i64, StoreError> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, direction, \
-         origin, kind, content, status, next_attempt_ms, created_ms, updated_ms) \
-         VALUES (?, ?, ?, ?, 'out', 'system', 'text', ?, 'queued', ?, ?, ?) RETURNING id",
-    )
-    .bind(connector_id)
-    .bind(number_id)
-    .bind(contact_id)
-    .bind(conversation_id)
-    .bind(content)
-    .bind(now)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, direction, \
+             origin, kind, content, status, next_attempt_ms, created_ms, updated_ms) \
+             VALUES (?, ?, ?, ?, 'out', 'system', 'text', ?, 'queued', ?, ?, ?) RETURNING id",
+        )?
+        .query_row(params![connector_id, number_id, contact_id, conversation_id, content, now, now, now], |r| r.get(0))?)
 }
 
 /// Applies a status to its message, or parks it.
-async fn apply_status(
-    conn: &mut SqliteConnection,
+fn apply_status(
+    conn: &Connection,
     connector_id: i64,
     now: i64,
     status: StatusUpdate,
 ) -> Result<IntakeOutcome, StoreError> {
-    let mut found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM messages WHERE connector_id = ? AND provider_message_id = ?",
-    )
-    .bind(connector_id)
-    .bind(&status.provider_message_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let mut found: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM messages WHERE connector_id = ? AND provider_message_id = ?",
+        )?
+        .query_row(params![connector_id, status.provider_message_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
     if found.is_none()
         && let Some(echoed) = status.message_id
     {
         // The provider echoed our id: a message whose send answer never came (a crash mid
         // send, a timeout) learns its provider id here.
-        let adopted = sqlx::query(
-            "UPDATE messages SET provider_message_id = ? WHERE id = ? AND connector_id = ? \
-             AND direction = 'out' AND provider_message_id IS NULL",
-        )
-        .bind(&status.provider_message_id)
-        .bind(echoed)
-        .bind(connector_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let adopted = conn
+            .prepare_cached(
+                "UPDATE messages SET provider_message_id = ? WHERE id = ? AND connector_id = ? \
+                 AND direction = 'out' AND provider_message_id IS NULL",
+            )?
+            .execute(params![status.provider_message_id, echoed, connector_id])?;
         if adopted > 0 {
             found = Some(echoed);
         }
     }
     let Some(message_id) = found else {
-        park(conn, connector_id, now, &status).await?;
+        park(conn, connector_id, now, &status)?;
         return Ok(IntakeOutcome::Status {
             message_id: None,
             applied: false,
             parked: true,
         });
     };
-    let applied = advance(conn, message_id, &status, now).await?;
+    let applied = advance(conn, message_id, &status, now)?;
     Ok(IntakeOutcome::Status {
         message_id: Some(message_id),
         applied,
@@ -462,88 +402,101 @@ async fn apply_status(
 }
 
 /// Moves a message to `status` if that is forward; records the event. Returns whether it moved.
-pub(super) async fn advance(
-    conn: &mut SqliteConnection,
+pub(super) fn advance(
+    conn: &Connection,
     message_id: i64,
     status: &StatusUpdate,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let stamp = match status.status {
-        MessageStatus::Sent => "sent_ms = coalesce(sent_ms, ?1),",
-        MessageStatus::Delivered => "delivered_ms = coalesce(delivered_ms, ?1),",
-        MessageStatus::Read => "read_ms = coalesce(read_ms, ?1),",
-        _ => "",
+    let sql = match status.status {
+        MessageStatus::Sent => ADVANCE_SENT,
+        MessageStatus::Delivered => ADVANCE_DELIVERED,
+        MessageStatus::Read => ADVANCE_READ,
+        _ => ADVANCE_OTHER,
     };
-    let sql = format!(
-        "UPDATE messages SET {stamp} status = ?2, status_rank = ?3, \
-         error_code = coalesce(?4, error_code), error_message = coalesce(?5, error_message), \
-         updated_ms = ?6 WHERE id = ?7 AND status_rank < ?3"
-    );
-    let moved = sqlx::query(&sql)
-        .bind(status.at_ms)
-        .bind(status.status.as_str())
-        .bind(status.status.rank())
-        .bind(&status.error_code)
-        .bind(&status.error_message)
-        .bind(now)
-        .bind(message_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-        > 0;
-    if moved {
-        let conversation: Option<i64> =
-            sqlx::query_scalar("SELECT conversation_id FROM messages WHERE id = ?")
-                .bind(message_id)
-                .fetch_one(&mut *conn)
-                .await?;
-        let kind = format!("message.{}", status.status.as_str());
-        event(conn, now, &kind, conversation, Some(message_id)).await?;
-    }
-    Ok(moved)
+    let conversation: Option<Option<i64>> = conn
+        .prepare_cached(sql)?
+        .query_row(
+            params![
+                status.at_ms,
+                status.status.as_str(),
+                status.status.rank(),
+                status.error_code,
+                status.error_message,
+                now,
+                message_id
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(conversation) = conversation else {
+        return Ok(false);
+    };
+    let kind = format!("message.{}", status.status.as_str());
+    event(conn, now, &kind, conversation, Some(message_id))?;
+    Ok(true)
 }
 
+/// The forward-only status update, one per status that stamps its own time column. `?1` (the
+/// time) appears in every variant, so all take the same seven parameters.
+macro_rules! advance_sql {
+    ($stamp:literal) => {
+        concat!(
+            "UPDATE messages SET ",
+            $stamp,
+            " status = ?2, status_rank = ?3, error_code = coalesce(?4, error_code), \
+             error_message = coalesce(?5, error_message), updated_ms = ?6 \
+             WHERE id = ?7 AND status_rank < ?3 AND ?1 IS NOT NULL RETURNING conversation_id"
+        )
+    };
+}
+const ADVANCE_SENT: &str = advance_sql!("sent_ms = coalesce(sent_ms, ?1),");
+const ADVANCE_DELIVERED: &str = advance_sql!("delivered_ms = coalesce(delivered_ms, ?1),");
+const ADVANCE_READ: &str = advance_sql!("read_ms = coalesce(read_ms, ?1),");
+const ADVANCE_OTHER: &str = advance_sql!("");
+
 /// Keeps a status for a provider id not recorded yet.
-async fn park(
-    conn: &mut SqliteConnection,
+fn park(
+    conn: &Connection,
     connector_id: i64,
     now: i64,
     status: &StatusUpdate,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO parked_statuses (connector_id, provider_message_id, status, status_rank, \
          at_ms, error_code, error_message, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT DO NOTHING",
-    )
-    .bind(connector_id)
-    .bind(&status.provider_message_id)
-    .bind(status.status.as_str())
-    .bind(status.status.rank())
-    .bind(status.at_ms)
-    .bind(&status.error_code)
-    .bind(&status.error_message)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    )?
+    .execute(params![
+        connector_id,
+        status.provider_message_id,
+        status.status.as_str(),
+        status.status.rank(),
+        status.at_ms,
+        status.error_code,
+        status.error_message,
+        now
+    ])?;
     Ok(())
 }
 
 /// Applies and removes the statuses parked for a provider id just recorded.
-pub(super) async fn unpark(
-    conn: &mut SqliteConnection,
+pub(super) fn unpark(
+    conn: &Connection,
     connector_id: i64,
     provider_message_id: &str,
     message_id: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    let parked: Vec<(String, i64, Option<String>, Option<String>)> = sqlx::query_as(
-        "DELETE FROM parked_statuses WHERE connector_id = ? AND provider_message_id = ? \
-         RETURNING status, at_ms, error_code, error_message",
-    )
-    .bind(connector_id)
-    .bind(provider_message_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let parked: Vec<(String, i64, Option<String>, Option<String>)> = conn
+        .prepare_cached(
+            "DELETE FROM parked_statuses WHERE connector_id = ? AND provider_message_id = ? \
+             RETURNING status, at_ms, error_code, error_message",
+        )?
+        .query_map(params![connector_id, provider_message_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
     for (word, at_ms, error_code, error_message) in parked {
         let Some(status) = MessageStatus::parse(&word) else {
             continue;
@@ -556,49 +509,46 @@ pub(super) async fn unpark(
             error_message,
             message_id: None,
         };
-        advance(conn, message_id, &update, now).await?;
+        advance(conn, message_id, &update, now)?;
     }
     Ok(())
 }
 
-async fn template_status(
-    conn: &mut SqliteConnection,
+fn template_status(
+    conn: &Connection,
     connector_id: i64,
     now: i64,
     template: TemplateStatusUpdate,
 ) -> Result<IntakeOutcome, StoreError> {
-    let updated = sqlx::query(
-        "UPDATE templates SET status = ?, reason = ?, updated_ms = ? \
-         WHERE connector_id = ? AND provider_name = ? AND language = ?",
-    )
-    .bind(&template.status)
-    .bind(&template.reason)
-    .bind(now)
-    .bind(connector_id)
-    .bind(&template.name)
-    .bind(&template.language)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    Ok(IntakeOutcome::Template { updated })
+    let updated = conn
+        .prepare_cached(
+            "UPDATE templates SET status = ?, reason = ?, updated_ms = ? \
+             WHERE connector_id = ? AND provider_name = ? AND language = ?",
+        )?
+        .execute(params![
+            template.status,
+            template.reason,
+            now,
+            connector_id,
+            template.name,
+            template.language
+        ])?;
+    Ok(IntakeOutcome::Template {
+        updated: updated as u64,
+    })
 }
 
 /// Appends to the event log.
-pub(super) async fn event(
-    conn: &mut SqliteConnection,
+pub(super) fn event(
+    conn: &Connection,
     at_ms: i64,
     kind: &str,
     conversation_id: Option<i64>,
     message_id: Option<i64>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO events (at_ms, kind, conversation_id, message_id) VALUES (?, ?, ?, ?)",
-    )
-    .bind(at_ms)
-    .bind(kind)
-    .bind(conversation_id)
-    .bind(message_id)
-    .execute(&mut *conn)
-    .await?;
+    )?
+    .execute(params![at_ms, kind, conversation_id, message_id])?;
     Ok(())
 }

@@ -1,47 +1,43 @@
 //! Inbound attachments: claiming fetches and recording their outcome.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use rusqlite::{Connection, params};
+use sqlx::SqlitePool;
 
 use crate::store::{MediaJob, MediaResult, MediaRow, StoreError};
 
 /// Claims due pending media (pushing each one's next attempt out by `lease_ms`, so a crash
 /// mid-fetch retries later instead of never). A writer job.
-pub(super) async fn claim(
-    conn: &mut SqliteConnection,
+pub(super) fn claim(
+    conn: &Connection,
     now: i64,
     lease_ms: i64,
     limit: i64,
 ) -> Result<Vec<MediaJob>, StoreError> {
-    let rows: Vec<(i64, i64, i64, String, Option<String>, i64)> = sqlx::query_as(
-        "UPDATE media SET attempts = attempts + 1, next_attempt_ms = ?1 + ?2, updated_ms = ?1 \
-         WHERE id IN (SELECT id FROM media WHERE state = 'pending' AND next_attempt_ms <= ?1 \
-           ORDER BY next_attempt_ms, id LIMIT ?3) \
-         RETURNING id, message_id, (SELECT connector_id FROM messages m WHERE m.id = media.message_id), \
-           locator, mime_type, attempts",
-    )
-    .bind(now)
-    .bind(lease_ms)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, message_id, connector_id, locator, mime_type, attempts)| MediaJob {
-                id,
-                message_id,
-                connector_id,
-                locator,
-                mime_type,
-                attempts,
-            },
-        )
-        .collect())
+    let jobs = conn
+        .prepare_cached(
+            "UPDATE media SET attempts = attempts + 1, next_attempt_ms = ?1 + ?2, updated_ms = ?1 \
+             WHERE id IN (SELECT id FROM media WHERE state = 'pending' AND next_attempt_ms <= ?1 \
+               ORDER BY next_attempt_ms, id LIMIT ?3) \
+             RETURNING id, message_id, (SELECT connector_id FROM messages m WHERE m.id = media.message_id), \
+               locator, mime_type, attempts",
+        )?
+        .query_map(params![now, lease_ms, limit], |r| {
+            Ok(MediaJob {
+                id: r.get(0)?,
+                message_id: r.get(1)?,
+                connector_id: r.get(2)?,
+                locator: r.get(3)?,
+                mime_type: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(jobs)
 }
 
 /// Records a fetch's outcome. A writer job.
-pub(super) async fn record(
-    conn: &mut SqliteConnection,
+pub(super) fn record(
+    conn: &Connection,
     id: i64,
     result: MediaResult,
     now: i64,
@@ -53,41 +49,24 @@ pub(super) async fn record(
             mime_type,
             filename,
         } => {
-            sqlx::query(
+            conn.prepare_cached(
                 "UPDATE media SET state = 'stored', sha256 = ?, size = ?, mime_type = ?, \
                  filename = coalesce(filename, ?), error = NULL, next_attempt_ms = NULL, \
                  updated_ms = ? WHERE id = ?",
-            )
-            .bind(sha256)
-            .bind(size)
-            .bind(mime_type)
-            .bind(filename)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            )?
+            .execute(params![sha256, size, mime_type, filename, now, id])?;
         }
         MediaResult::Retry { at_ms, error } => {
-            sqlx::query(
+            conn.prepare_cached(
                 "UPDATE media SET next_attempt_ms = ?, error = ?, updated_ms = ? WHERE id = ?",
-            )
-            .bind(at_ms)
-            .bind(error)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            )?
+            .execute(params![at_ms, error, now, id])?;
         }
         MediaResult::Failed { error } => {
-            sqlx::query(
-                "UPDATE media SET state = 'failed', error = ?, next_attempt_ms = NULL, updated_ms = ? \
-                 WHERE id = ?",
-            )
-            .bind(error)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            conn.prepare_cached(
+                "UPDATE media SET state = 'failed', error = ?, next_attempt_ms = NULL, updated_ms = ? WHERE id = ?",
+            )?
+            .execute(params![error, now, id])?;
         }
     }
     Ok(())

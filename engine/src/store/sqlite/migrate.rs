@@ -11,7 +11,6 @@ use sqlx::SqliteConnection;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
-use super::writer::BoxFuture;
 use crate::store::StoreError;
 
 /// Every migration, oldest first: `(version, description, SQL)`. To change the schema, add a file
@@ -37,6 +36,9 @@ pub(super) async fn run(conn: &mut SqliteConnection) -> Result<(), StoreError> {
     Migrator::new(Embedded).await?.run_direct(conn).await?;
     Ok(())
 }
+
+/// A boxed future that may move between threads, as `MigrationSource` returns.
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// [`MIGRATIONS`] as a source sqlx's `Migrator` reads.
 #[derive(Debug)]

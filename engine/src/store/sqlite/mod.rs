@@ -1,13 +1,14 @@
 //! The SQLite backend: one file, embedded, nothing to install.
 //!
-//! Two ways in: a small pool of read-only connections for reads, and the [`writer`] task, which
+//! Two ways in: a small pool of read-only connections for reads, and the [`writer`] thread, which
 //! owns the only connection that writes. The database is in WAL mode, so readers never block the
 //! writer nor each other, and each read sees the last commit. A write method here is one line:
-//! `self.write(move |conn| Box::pin(statements(conn, args)))`, with the statements in the file of
+//! `self.write(move |conn| statements(conn, args))`, with the statements in the file of
 //! the feature they belong to.
 
 mod admin_token;
 mod catalog;
+mod checkpoint;
 mod connectors;
 mod history;
 mod intake;
@@ -23,10 +24,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions, Connection, SqlitePool};
 
 use super::*;
-use writer::{BoxFuture, Writer};
+use writer::Writer;
 
 /// How long a statement waits for a lock held by another process (a backup, the CLI) before
 /// failing with `SQLITE_BUSY`.
@@ -40,6 +41,8 @@ const READERS: u32 = 4;
 pub(super) struct SqliteStore {
     readers: SqlitePool,
     writer: Writer,
+    /// Taken (stopping the thread) on close, after the writer's last commit.
+    checkpointer: std::sync::Mutex<Option<checkpoint::Checkpointer>>,
 }
 
 impl SqliteStore {
@@ -59,7 +62,9 @@ impl SqliteStore {
             .connect()
             .await?;
         migrate::run(&mut conn).await?;
-        let writer = Writer::start(conn);
+        conn.close().await?;
+        let writer = Writer::start(open_writer(path)?)
+            .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
         // Read-only, so a write slipped into a read path fails loudly instead of racing the
         // writer.
         let readers = SqlitePoolOptions::new()
@@ -73,19 +78,43 @@ impl SqliteStore {
                 return Err(error.into());
             }
         };
-        Ok(Self { readers, writer })
+        let checkpointer = match checkpoint::Checkpointer::start(path) {
+            Ok(checkpointer) => checkpointer,
+            Err(error) => {
+                writer.close().await;
+                return Err(error);
+            }
+        };
+        Ok(Self {
+            readers,
+            writer,
+            checkpointer: std::sync::Mutex::new(Some(checkpointer)),
+        })
     }
 
     /// Runs `work` as one job of the writer; see [`Writer::write`].
     async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, StoreError>>
-            + Send
-            + 'static,
+        F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
     {
         self.writer.write(work).await
     }
+}
+
+/// The writer's connection: WAL (set by the migration connection already, and kept by the
+/// file), `synchronous=FULL` so a commit survives power loss, foreign keys on, and room in the
+/// prepared-statement cache for every statement the jobs use.
+fn open_writer(path: &Path) -> Result<rusqlite::Connection, StoreError> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // No automatic checkpoint: it would run inside a commit, on this thread (see checkpoint.rs).
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA wal_autocheckpoint = 0;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
 }
 
 #[async_trait::async_trait]
@@ -94,7 +123,7 @@ impl Store for SqliteStore {
         &self,
         version: NewPluginVersion,
     ) -> Result<PluginVersionRow, StoreError> {
-        self.write(move |conn| Box::pin(plugins::insert_version(conn, version)))
+        self.write(move |conn| plugins::insert_version(conn, version))
             .await
     }
 
@@ -113,13 +142,13 @@ impl Store for SqliteStore {
         at_ms: i64,
     ) -> Result<ActivePlugin, StoreError> {
         let (name, version) = (name.to_owned(), version.to_owned());
-        self.write(move |conn| Box::pin(plugins::activate(conn, name, version, at_ms)))
+        self.write(move |conn| plugins::activate(conn, name, version, at_ms))
             .await
     }
 
     async fn rollback_plugin(&self, name: &str, at_ms: i64) -> Result<ActivePlugin, StoreError> {
         let name = name.to_owned();
-        self.write(move |conn| Box::pin(plugins::rollback(conn, name, at_ms)))
+        self.write(move |conn| plugins::rollback(conn, name, at_ms))
             .await
     }
 
@@ -133,13 +162,12 @@ impl Store for SqliteStore {
 
     async fn create_admin_token_hash(&self, hash: &str, at_ms: i64) -> Result<bool, StoreError> {
         let hash = hash.to_owned();
-        self.write(move |conn| Box::pin(admin_token::create(conn, hash, at_ms)))
+        self.write(move |conn| admin_token::create(conn, hash, at_ms))
             .await
     }
 
     async fn create_connector(&self, new: NewConnector) -> Result<ConnectorRow, StoreError> {
-        self.write(move |conn| Box::pin(connectors::create(conn, new)))
-            .await
+        self.write(move |conn| connectors::create(conn, new)).await
     }
 
     async fn update_connector(
@@ -147,13 +175,12 @@ impl Store for SqliteStore {
         id: i64,
         new: NewConnector,
     ) -> Result<ConnectorRow, StoreError> {
-        self.write(move |conn| Box::pin(connectors::update(conn, id, new)))
+        self.write(move |conn| connectors::update(conn, id, new))
             .await
     }
 
     async fn delete_connector(&self, id: i64) -> Result<(), StoreError> {
-        self.write(move |conn| Box::pin(connectors::delete(conn, id)))
-            .await
+        self.write(move |conn| connectors::delete(conn, id)).await
     }
 
     async fn set_connector_paused(
@@ -162,7 +189,7 @@ impl Store for SqliteStore {
         reason: Option<String>,
         at_ms: i64,
     ) -> Result<(), StoreError> {
-        self.write(move |conn| Box::pin(connectors::set_paused(conn, id, reason, at_ms)))
+        self.write(move |conn| connectors::set_paused(conn, id, reason, at_ms))
             .await
     }
 
@@ -171,13 +198,11 @@ impl Store for SqliteStore {
     }
 
     async fn record_intake(&self, batch: IntakeBatch) -> Result<Vec<IntakeOutcome>, StoreError> {
-        self.write(move |conn| Box::pin(intake::record(conn, batch)))
-            .await
+        self.write(move |conn| intake::record(conn, batch)).await
     }
 
     async fn enqueue_outbound(&self, new: NewOutbound) -> Result<(i64, i64), StoreError> {
-        self.write(move |conn| Box::pin(outbox::enqueue(conn, new)))
-            .await
+        self.write(move |conn| outbox::enqueue(conn, new)).await
     }
 
     async fn claim_outbound(
@@ -186,7 +211,7 @@ impl Store for SqliteStore {
         now_ms: i64,
         limit: i64,
     ) -> Result<Vec<OutboundJob>, StoreError> {
-        self.write(move |conn| Box::pin(outbox::claim(conn, connector_id, now_ms, limit)))
+        self.write(move |conn| outbox::claim(conn, connector_id, now_ms, limit))
             .await
     }
 
@@ -196,12 +221,12 @@ impl Store for SqliteStore {
         result: SendResult,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        self.write(move |conn| Box::pin(outbox::record(conn, id, result, now_ms)))
+        self.write(move |conn| outbox::record(conn, id, result, now_ms))
             .await
     }
 
     async fn mark_interrupted_sends(&self, now_ms: i64) -> Result<u64, StoreError> {
-        self.write(move |conn| Box::pin(outbox::mark_interrupted(conn, now_ms)))
+        self.write(move |conn| outbox::mark_interrupted(conn, now_ms))
             .await
     }
 
@@ -211,7 +236,7 @@ impl Store for SqliteStore {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<MediaJob>, StoreError> {
-        self.write(move |conn| Box::pin(media::claim(conn, now_ms, lease_ms, limit)))
+        self.write(move |conn| media::claim(conn, now_ms, lease_ms, limit))
             .await
     }
 
@@ -221,7 +246,7 @@ impl Store for SqliteStore {
         result: MediaResult,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        self.write(move |conn| Box::pin(media::record(conn, id, result, now_ms)))
+        self.write(move |conn| media::record(conn, id, result, now_ms))
             .await
     }
 
@@ -264,7 +289,7 @@ impl Store for SqliteStore {
     }
 
     async fn ensure_contact(&self, key: ContactKey, now_ms: i64) -> Result<i64, StoreError> {
-        self.write(move |conn| Box::pin(history::ensure_contact(conn, key, now_ms)))
+        self.write(move |conn| history::ensure_contact(conn, key, now_ms))
             .await
     }
 
@@ -284,12 +309,12 @@ impl Store for SqliteStore {
     }
 
     async fn upsert_template(&self, new: NewTemplate) -> Result<TemplateRow, StoreError> {
-        self.write(move |conn| Box::pin(catalog::upsert_template(conn, new)))
+        self.write(move |conn| catalog::upsert_template(conn, new))
             .await
     }
 
     async fn delete_template(&self, id: i64) -> Result<(), StoreError> {
-        self.write(move |conn| Box::pin(catalog::delete_template(conn, id)))
+        self.write(move |conn| catalog::delete_template(conn, id))
             .await
     }
 
@@ -306,16 +331,12 @@ impl Store for SqliteStore {
     ) -> Result<BlacklistRow, StoreError> {
         let (address, direction, reason) =
             (address.to_owned(), direction.to_owned(), reason.to_owned());
-        self.write(move |conn| {
-            Box::pin(catalog::add_blacklist(
-                conn, address, direction, reason, at_ms,
-            ))
-        })
-        .await
+        self.write(move |conn| catalog::add_blacklist(conn, address, direction, reason, at_ms))
+            .await
     }
 
     async fn remove_blacklist(&self, id: i64) -> Result<(), StoreError> {
-        self.write(move |conn| Box::pin(catalog::remove_blacklist(conn, id)))
+        self.write(move |conn| catalog::remove_blacklist(conn, id))
             .await
     }
 
@@ -334,12 +355,12 @@ impl Store for SqliteStore {
         at_ms: i64,
     ) -> Result<ApiTokenRow, StoreError> {
         let (name, hash) = (name.to_owned(), hash.to_owned());
-        self.write(move |conn| Box::pin(catalog::create_token(conn, name, hash, at_ms)))
+        self.write(move |conn| catalog::create_token(conn, name, hash, at_ms))
             .await
     }
 
     async fn revoke_api_token(&self, id: i64, at_ms: i64) -> Result<(), StoreError> {
-        self.write(move |conn| Box::pin(catalog::revoke_token(conn, id, at_ms)))
+        self.write(move |conn| catalog::revoke_token(conn, id, at_ms))
             .await
     }
 
@@ -354,5 +375,11 @@ impl Store for SqliteStore {
     async fn close(&self) {
         self.writer.close().await;
         self.readers.close().await;
+        drop(
+            self.checkpointer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take(),
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The plugin registry's statements: versions, the active version per plugin, rollback.
 
+use rusqlite::{Connection, OptionalExtension, params};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{FromRow, Row, SqliteConnection, SqlitePool};
+use sqlx::{FromRow, Row, SqlitePool};
 
 use crate::store::{ActivePlugin, NewPluginVersion, PluginVersionRow, StoreError};
 
@@ -21,40 +22,43 @@ macro_rules! active_columns {
 }
 
 /// Inserts a version; see [`crate::store::Store::insert_plugin_version`]. A writer job.
-pub(super) async fn insert_version(
-    conn: &mut SqliteConnection,
+pub(super) fn insert_version(
+    conn: &Connection,
     new: NewPluginVersion,
 ) -> Result<PluginVersionRow, StoreError> {
-    let inserted: Option<PluginVersionRow> = sqlx::query_as(concat!(
-        "INSERT INTO plugin_versions \
-         (name, version, kind, sha256, description, config_schema, installed_at_ms, wasm) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (name, version) DO NOTHING RETURNING ",
-        version_columns!()
-    ))
-    .bind(&new.name)
-    .bind(&new.version)
-    .bind(&new.kind)
-    .bind(&new.sha256)
-    .bind(&new.description)
-    .bind(&new.config_schema)
-    .bind(new.installed_at_ms)
-    .bind(&new.wasm)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let inserted = conn
+        .prepare_cached(concat!(
+            "INSERT INTO plugin_versions \
+             (name, version, kind, sha256, description, config_schema, installed_at_ms, wasm) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (name, version) DO NOTHING RETURNING ",
+            version_columns!()
+        ))?
+        .query_row(
+            params![
+                new.name,
+                new.version,
+                new.kind,
+                new.sha256,
+                new.description,
+                new.config_schema,
+                new.installed_at_ms,
+                new.wasm
+            ],
+            version_row,
+        )
+        .optional()?;
     if let Some(row) = inserted {
         return Ok(row);
     }
     // Already there: the same bytes are a retried upload, other bytes a conflict.
-    let existing: PluginVersionRow = sqlx::query_as(concat!(
-        "SELECT ",
-        version_columns!(),
-        " FROM plugin_versions WHERE name = ? AND version = ?"
-    ))
-    .bind(&new.name)
-    .bind(&new.version)
-    .fetch_one(&mut *conn)
-    .await?;
+    let existing = conn
+        .prepare_cached(concat!(
+            "SELECT ",
+            version_columns!(),
+            " FROM plugin_versions WHERE name = ? AND version = ?"
+        ))?
+        .query_row(params![new.name, new.version], version_row)?;
     if existing.sha256 == new.sha256 {
         Ok(existing)
     } else {
@@ -63,6 +67,28 @@ pub(super) async fn insert_version(
             new.name, new.version
         )))
     }
+}
+
+fn version_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<PluginVersionRow> {
+    Ok(PluginVersionRow {
+        name: row.get("name")?,
+        version: row.get("version")?,
+        kind: row.get("kind")?,
+        sha256: row.get("sha256")?,
+        description: row.get("description")?,
+        config_schema: row.get("config_schema")?,
+        size: row.get("size")?,
+        installed_at_ms: row.get("installed_at_ms")?,
+    })
+}
+
+fn active_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ActivePlugin> {
+    Ok(ActivePlugin {
+        name: row.get("name")?,
+        version: row.get("version")?,
+        previous: row.get("previous")?,
+        activated_at_ms: row.get("activated_at_ms")?,
+    })
 }
 
 /// Every version without bytes, by name then install time.
@@ -93,56 +119,50 @@ pub(super) async fn wasm(
 }
 
 /// Activates a version; see [`crate::store::Store::activate_plugin_version`]. A writer job.
-pub(super) async fn activate(
-    conn: &mut SqliteConnection,
+pub(super) fn activate(
+    conn: &Connection,
     name: String,
     version: String,
     at_ms: i64,
 ) -> Result<ActivePlugin, StoreError> {
     // Unqualified columns on the right are the row as it was: all are read before any is set.
-    let active = sqlx::query_as(concat!(
-        "INSERT INTO active_plugins (name, version, previous, activated_at_ms) \
-         VALUES (?1, ?2, NULL, ?3) \
-         ON CONFLICT (name) DO UPDATE SET \
-           previous = CASE WHEN version = excluded.version THEN previous ELSE version END, \
-           activated_at_ms = CASE WHEN version = excluded.version \
-             THEN activated_at_ms ELSE excluded.activated_at_ms END, \
-           version = excluded.version \
-         RETURNING ",
-        active_columns!()
-    ))
-    .bind(&name)
-    .bind(&version)
-    .bind(at_ms)
-    .fetch_one(&mut *conn)
-    .await?;
+    let active = conn
+        .prepare_cached(concat!(
+            "INSERT INTO active_plugins (name, version, previous, activated_at_ms) \
+             VALUES (?1, ?2, NULL, ?3) \
+             ON CONFLICT (name) DO UPDATE SET \
+               previous = CASE WHEN version = excluded.version THEN previous ELSE version END, \
+               activated_at_ms = CASE WHEN version = excluded.version \
+                 THEN activated_at_ms ELSE excluded.activated_at_ms END, \
+               version = excluded.version \
+             RETURNING ",
+            active_columns!()
+        ))?
+        .query_row(params![name, version, at_ms], active_row)?;
     Ok(active)
 }
 
 /// Swaps the active and previous versions; see [`crate::store::Store::rollback_plugin`].
 /// A writer job.
-pub(super) async fn rollback(
-    conn: &mut SqliteConnection,
+pub(super) fn rollback(
+    conn: &Connection,
     name: String,
     at_ms: i64,
 ) -> Result<ActivePlugin, StoreError> {
-    let swapped = sqlx::query_as(concat!(
-        "UPDATE active_plugins SET version = previous, previous = version, activated_at_ms = ? \
-         WHERE name = ? AND previous IS NOT NULL RETURNING ",
-        active_columns!()
-    ))
-    .bind(at_ms)
-    .bind(&name)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let swapped = conn
+        .prepare_cached(concat!(
+            "UPDATE active_plugins SET version = previous, previous = version, activated_at_ms = ? \
+             WHERE name = ? AND previous IS NOT NULL RETURNING ",
+            active_columns!()
+        ))?
+        .query_row(params![at_ms, name], active_row)
+        .optional()?;
     if let Some(active) = swapped {
         return Ok(active);
     }
-    let active = sqlx::query("SELECT 1 FROM active_plugins WHERE name = ?")
-        .bind(&name)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some();
+    let active = conn
+        .prepare_cached("SELECT 1 FROM active_plugins WHERE name = ?")?
+        .exists(params![name])?;
     if active {
         Err(StoreError::Conflict("no previous version".into()))
     } else {

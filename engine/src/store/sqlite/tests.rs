@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use sqlx::Executor;
 use tokio::sync::oneshot;
 
 use super::{SqliteStore, plugins};
@@ -41,7 +40,7 @@ async fn queue_insert(
     let new = upload(name);
     store
         .writer
-        .submit(move |conn| Box::pin(plugins::insert_version(conn, new)))
+        .submit(move |conn| plugins::insert_version(conn, new))
         .await
 }
 
@@ -53,11 +52,10 @@ async fn hold_writer(store: &SqliteStore) -> Result<(oneshot::Sender<()>, Answer
     let held = store
         .writer
         .submit(move |_conn| {
-            Box::pin(async move {
-                let _ = started.send(());
-                let _ = released.await;
-                Ok(())
-            })
+            // The writer is a plain thread: blocking here holds the batch, as a slow job would.
+            let _ = started.send(());
+            let _ = released.blocking_recv();
+            Ok(())
         })
         .await?;
     let _ = has_started.await;
@@ -108,10 +106,8 @@ async fn a_failing_job_is_rolled_back_alone_and_gets_its_own_error() -> Result<(
     let failing = store
         .writer
         .submit(|conn| {
-            Box::pin(async move {
-                plugins::insert_version(conn, upload("failing")).await?;
-                Err::<(), _>(StoreError::Conflict("refused after writing".into()))
-            })
+            plugins::insert_version(conn, upload("failing"))?;
+            Err::<(), _>(StoreError::Conflict("refused after writing".into()))
         })
         .await?;
     let after = queue_insert(&store, "after").await?;
@@ -150,16 +146,13 @@ async fn a_failed_commit_fails_every_job_of_the_batch_and_the_next_batch_works()
     let dangling = store
         .writer
         .submit(|conn| {
-            Box::pin(async move {
-                conn.execute(sqlx::raw_sql(
-                    "CREATE TABLE parent (id INTEGER PRIMARY KEY); \
-                     CREATE TABLE child (parent INTEGER REFERENCES parent (id)); \
-                     PRAGMA defer_foreign_keys = ON; \
-                     INSERT INTO child VALUES (1);",
-                ))
-                .await?;
-                Ok(())
-            })
+            conn.execute_batch(
+                "CREATE TABLE parent (id INTEGER PRIMARY KEY); \
+                 CREATE TABLE child (parent INTEGER REFERENCES parent (id)); \
+                 PRAGMA defer_foreign_keys = ON; \
+                 INSERT INTO child VALUES (1);",
+            )?;
+            Ok(())
         })
         .await?;
     let _ = release.send(());
@@ -167,12 +160,12 @@ async fn a_failed_commit_fails_every_job_of_the_batch_and_the_next_batch_works()
     held.await.expect("answered")?;
     let innocent = innocent.await.expect("answered");
     assert!(
-        matches!(innocent, Err(StoreError::Database(_))),
+        matches!(innocent, Err(StoreError::Write(_))),
         "{innocent:?}"
     );
     let dangling = dangling.await.expect("answered");
     assert!(
-        matches!(dangling, Err(StoreError::Database(_))),
+        matches!(dangling, Err(StoreError::Write(_))),
         "{dangling:?}"
     );
     assert!(
