@@ -16,6 +16,8 @@ mod catalog;
 mod connectors;
 mod error;
 mod messages;
+#[cfg(test)]
+mod messaging_tests;
 mod plugins;
 mod sqlite;
 #[cfg(test)]

@@ -20,8 +20,8 @@ use crate::store::StoreError;
 /// How often the WAL is copied back into the database.
 const EVERY: Duration = Duration::from_millis(100);
 
-/// WAL frames (pages) past which a round also restarts the WAL: 16 MiB of 4 KiB pages.
-const RESTART_FRAMES: i64 = 4_096;
+/// WAL frames (pages) past which a round also restarts the WAL: 4 MiB of 4 KiB pages.
+const RESTART_FRAMES: i64 = 1_024;
 
 /// Stops the checkpointer when dropped.
 pub(super) struct Checkpointer {

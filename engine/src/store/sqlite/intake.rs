@@ -141,13 +141,8 @@ fn inbound(
             now
         ])?;
     }
-    event(
-        conn,
-        now,
-        "message.received",
-        Some(conversation_id),
-        Some(message_id),
-    )?;
+    // No `message.received` event: the message row is that record, and one row and index
+    // entry fewer per webhook is I/O intake does not pay.
     let reply_id = match message.consent {
         Some(change) => consent(
             conn,

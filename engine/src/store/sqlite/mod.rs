@@ -54,8 +54,13 @@ impl SqliteStore {
             .foreign_keys(true);
         // WAL is a property of the file, set once by the writer; readers inherit it. FULL syncs
         // the WAL at every commit, so a write answered `Ok` survives a power cut.
+        // Small pages: a webhook dirties a handful of pages at random (indexes, contact, window,
+        // conversation), and every dirtied page is written whole to the WAL and again at the
+        // checkpoint. 1 KiB pages cut that I/O about fourfold against the 4 KiB default. Takes
+        // effect when the file is created.
         let mut conn = options
             .clone()
+            .page_size(1024)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -109,9 +114,11 @@ fn open_writer(path: &Path) -> Result<rusqlite::Connection, StoreError> {
     let conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // No automatic checkpoint: it would run inside a commit, on this thread (see checkpoint.rs).
+    // After a restart of the WAL its file is cut back to 64 MiB, so a burst does not keep the
+    // disk it took.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-         PRAGMA wal_autocheckpoint = 0;",
+         PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;",
     )?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)

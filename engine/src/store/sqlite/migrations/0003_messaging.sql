@@ -101,7 +101,6 @@ CREATE UNIQUE INDEX messages_provider_id ON messages(connector_id, provider_mess
 CREATE INDEX messages_outbox ON messages(connector_id, next_attempt_ms) WHERE status = 'queued';
 CREATE INDEX messages_sending ON messages(connector_id) WHERE status = 'sending';
 CREATE INDEX messages_conversation ON messages(conversation_id, id);
-CREATE INDEX messages_contact ON messages(contact_id, id);
 
 -- Statuses that arrived before the send answer recorded the provider id; applied then.
 CREATE TABLE parked_statuses (
