@@ -101,7 +101,11 @@ async fn start_then_wait(
         messaging.clone(),
         workers_stop.clone(),
     ));
-    let media = tokio::spawn(providers::media::run(messaging, workers_stop));
+    let media = tokio::spawn(providers::media::run(
+        messaging.clone(),
+        workers_stop.clone(),
+    ));
+    let poller = tokio::spawn(providers::poller::run(messaging, workers_stop));
     let plugins: Vec<String> = state.registry_if_ready().map_or_else(Vec::new, |r| {
         r.list()
             .into_iter()
@@ -115,6 +119,7 @@ async fn start_then_wait(
     let _ = stop_workers.send(true);
     let _ = sender.await;
     let _ = media.await;
+    let _ = poller.await;
     Ok(Some(store))
 }
 

@@ -126,6 +126,11 @@ pub struct LiveConnector {
 }
 
 impl LiveConnector {
+    /// Where the next poll starts, as last stored.
+    pub fn poll_cursor(&self) -> Option<&str> {
+        self.row.poll_cursor.as_deref()
+    }
+
     /// Whether `peer` may call the webhook.
     pub fn allows(&self, peer: IpAddr) -> bool {
         let peer = match peer {

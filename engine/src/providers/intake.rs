@@ -156,6 +156,7 @@ impl Messaging {
                     connector_id: connector.id,
                     received_ms,
                     items,
+                    poll_cursor: None,
                 })
                 .await
                 .map_err(|e| IntakeError::Unavailable(format!("storing failed: {e}")))?
@@ -168,7 +169,7 @@ impl Messaging {
     }
 
     /// Wakes the workers that have new work from what was stored.
-    fn after_intake(&self, outcomes: &[IntakeOutcome]) {
+    pub(crate) fn after_intake(&self, outcomes: &[IntakeOutcome]) {
         for outcome in outcomes {
             if let IntakeOutcome::Message {
                 duplicate: false,
@@ -185,7 +186,8 @@ impl Messaging {
         }
     }
 
-    fn item_of(
+    /// The store's form of one event a webhook or a poll reported.
+    pub(crate) fn item_of(
         &self,
         connector: &LiveConnector,
         event: Event,

@@ -4,6 +4,7 @@
 //! - [`intake`]: a webhook call → verified by the plugin → stored → answered.
 //! - [`sender`]: the outbox worker (rate limits, retries, auth tokens via [`auth_cache`]).
 //! - [`media`]: inbound media download and storage, signed URLs for outbound media.
+//! - [`poller`]: polling gateways that post no webhooks (Dinstar).
 //! - [`sandbox`]: the engine playing provider for the demo and tests.
 //! - [`http_client`]: the one HTTP client that performs what plugins prepare.
 //! - [`convert`], [`errors`]: between the plugin contract and the engine's types.
@@ -18,6 +19,7 @@ pub mod http_client;
 pub mod intake;
 pub mod media;
 pub mod offline;
+pub mod poller;
 pub mod sandbox;
 pub mod sender;
 pub mod stats;

@@ -44,6 +44,8 @@ pub struct ConnectorRow {
     pub enabled: bool,
     /// Why sending is paused (credentials refused…), if it is.
     pub paused_reason: Option<String>,
+    /// Where the next poll starts, for providers that are polled.
+    pub poll_cursor: Option<String>,
     /// Its numbers.
     pub numbers: Vec<NumberRow>,
     /// Created, ms.

@@ -180,6 +180,8 @@ pub struct IntakeBatch {
     pub received_ms: i64,
     /// The events, in order.
     pub items: Vec<IntakeItem>,
+    /// For a poll: where the next poll starts, saved with the events it follows.
+    pub poll_cursor: Option<String>,
 }
 
 /// What storing one item did.

@@ -93,6 +93,7 @@ async fn a_send_interrupted_by_a_crash_is_unknown_never_resent_and_settled_by_an
         .record_intake(IntakeBatch {
             connector_id: connector,
             received_ms: 40,
+            poll_cursor: None,
             items: vec![status("prov-1", MessageStatus::Delivered, Some(sending))],
         })
         .await?;
@@ -128,6 +129,7 @@ async fn statuses_before_the_send_answer_are_parked_then_applied_forward_only()
         .record_intake(IntakeBatch {
             connector_id: connector,
             received_ms: 11,
+            poll_cursor: None,
             items,
         })
         .await?;
@@ -155,6 +157,7 @@ async fn statuses_before_the_send_answer_are_parked_then_applied_forward_only()
         .record_intake(IntakeBatch {
             connector_id: connector,
             received_ms: 13,
+            poll_cursor: None,
             items: vec![status("p-9", MessageStatus::Sent, None)],
         })
         .await?;

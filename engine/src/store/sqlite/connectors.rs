@@ -7,7 +7,7 @@ use sqlx::{Row, SqlitePool};
 use crate::store::{ConnectorRow, NewConnector, NumberRow, StoreError};
 
 const COLUMNS: &str = "id, name, plugin, config, secrets, webhook_secret, allow_ips, enabled, \
-                       paused_reason, created_ms, updated_ms";
+                       paused_reason, poll_cursor, created_ms, updated_ms";
 
 /// Creates a connector with its numbers. A writer job.
 pub(super) fn create(conn: &Connection, new: NewConnector) -> Result<ConnectorRow, StoreError> {
@@ -192,6 +192,7 @@ fn one(conn: &Connection, id: i64) -> Result<ConnectorRow, StoreError> {
                 allow_ips: serde_json::from_str(&allow_ips).unwrap_or_default(),
                 enabled: r.get("enabled")?,
                 paused_reason: r.get("paused_reason")?,
+                poll_cursor: r.get("poll_cursor")?,
                 numbers: Vec::new(),
                 created_ms: r.get("created_ms")?,
                 updated_ms: r.get("updated_ms")?,
@@ -223,6 +224,7 @@ fn row(row: &SqliteRow) -> Result<ConnectorRow, StoreError> {
         allow_ips: serde_json::from_str(&allow_ips).unwrap_or_default(),
         enabled: row.try_get("enabled")?,
         paused_reason: row.try_get("paused_reason")?,
+        poll_cursor: row.try_get("poll_cursor")?,
         numbers: Vec::new(),
         created_ms: row.try_get("created_ms")?,
         updated_ms: row.try_get("updated_ms")?,

@@ -30,6 +30,10 @@ pub(super) fn record(
         };
         outcomes.push(outcome);
     }
+    if let Some(cursor) = batch.poll_cursor {
+        conn.prepare_cached("UPDATE connectors SET poll_cursor = ? WHERE id = ?")?
+            .execute(params![cursor, batch.connector_id])?;
+    }
     Ok(outcomes)
 }
 

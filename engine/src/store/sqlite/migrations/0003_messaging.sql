@@ -14,6 +14,7 @@ CREATE TABLE connectors (
     allow_ips      TEXT    NOT NULL DEFAULT '[]',
     enabled        INTEGER NOT NULL DEFAULT 1,
     paused_reason  TEXT,
+    poll_cursor    TEXT,
     created_ms     INTEGER NOT NULL,
     updated_ms     INTEGER NOT NULL
 ) STRICT;
