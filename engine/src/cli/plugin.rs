@@ -10,6 +10,7 @@ use serde_json::Value;
 use switchboard_strategies::RouteInput;
 
 use super::client::{AdminClient, TOKEN_VAR};
+use super::connector::ServerArgs;
 use super::output::{print_json, short_sha, table, text};
 use crate::plugins::offline::{self, InspectReport, PluginSource, RouteReport};
 use crate::plugins::{Runtime, RuntimeConfig};
@@ -17,18 +18,8 @@ use crate::plugins::{Runtime, RuntimeConfig};
 /// `plugin` and the options every plugin command shares.
 #[derive(Debug, Args)]
 pub struct PluginArgs {
-    /// The server to manage.
-    #[arg(
-        long,
-        global = true,
-        value_name = "URL",
-        env = "SWITCHBOARD_SERVER",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub server: String,
-    /// Print machine-readable JSON instead of text.
-    #[arg(long, global = true)]
-    pub json: bool,
+    #[command(flatten)]
+    pub server: ServerArgs,
     /// The plugin command.
     #[command(subcommand)]
     pub command: PluginCommand,
@@ -108,8 +99,8 @@ pub enum PluginCommand {
 
 /// Runs a plugin command.
 pub async fn run(args: PluginArgs) -> anyhow::Result<()> {
-    let json = args.json;
-    let client = || AdminClient::new(&args.server, std::env::var(TOKEN_VAR).ok());
+    let json = args.server.json;
+    let client = || AdminClient::new(&args.server.server, std::env::var(TOKEN_VAR).ok());
     let (answer, done) = match args.command {
         PluginCommand::Inspect { file } => return inspect(&file, json).await,
         PluginCommand::Webhook {
@@ -457,8 +448,8 @@ mod tests {
             "--server",
             "http://10.0.0.1:9",
         ]);
-        assert!(args.json);
-        assert_eq!(args.server, "http://10.0.0.1:9");
+        assert!(args.server.json);
+        assert_eq!(args.server.server, "http://10.0.0.1:9");
         assert!(matches!(args.command, PluginCommand::List));
     }
 

@@ -74,15 +74,20 @@ pub async fn require_admin(
     next: Next,
 ) -> Result<Response, ApiError> {
     let token = state.admin_token()?;
-    let presented = request
+    match presented_token(&request) {
+        Some(presented) if token.verify(&presented) => Ok(next.run(request).await),
+        _ => Err(ApiError::unauthorized()),
+    }
+}
+
+/// The bearer token a request presents, if any.
+fn presented_token(request: &Request) -> Option<String> {
+    request
         .headers()
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(bearer);
-    match presented {
-        Some(presented) if token.verify(presented) => Ok(next.run(request).await),
-        _ => Err(ApiError::unauthorized()),
-    }
+        .and_then(bearer)
+        .map(str::to_owned)
 }
 
 /// Middleware: lets the request through with the admin token or a live API token.
@@ -92,13 +97,7 @@ pub async fn require_api(
     next: Next,
 ) -> Result<Response, ApiError> {
     let token = state.admin_token()?;
-    let presented = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(bearer)
-        .map(str::to_owned);
-    let Some(presented) = presented else {
+    let Some(presented) = presented_token(&request) else {
         return Err(ApiError::unauthorized());
     };
     if token.verify(&presented) {
