@@ -134,6 +134,15 @@ pub fn order_message(wamid: &str, from: &str) -> String {
     )
 }
 
+/// A template review result, as Meta posts it to the `message_template_status_update` field.
+pub fn template_review(name: &str, language: &str, event: &str, reason: &str) -> String {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "time": 1763700000,
+        "changes": [{"field": "message_template_status_update", "value": {
+            "event": event, "message_template_id": 594425479261596_u64, "message_template_name": name,
+            "message_template_language": language, "reason": reason}}]}]})
+    .to_string()
+}
+
 /// A status for a sent message.
 pub fn status(wamid: &str, state: &str, recipient: &str) -> String {
     envelope(

@@ -670,6 +670,40 @@ async fn uploaded_media_goes_out_through_an_expiring_signed_url() {
 }
 
 #[tokio::test]
+async fn template_reviews_from_the_provider_update_the_template() {
+    let (server, _graph, connector, url) = setup().await;
+    let created: Value = server
+        .admin(Method::POST, "/api/v1/templates")
+        .json(&json!({"connector_id": connector, "code": "promo", "language": "es_AR", "body": "Oferta {{1}}", "provider_name": "promo_nov", "status": "pending"}))
+        .send()
+        .await
+        .expect("template")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(created["status"], "pending");
+    let review = meta::template_review("promo_nov", "es_AR", "REJECTED", "INVALID_FORMAT");
+    assert_eq!(meta::post(&server.client(), &url, &review).await, 200);
+    let templates = get(
+        &server,
+        &format!("/api/v1/templates?connector_id={connector}"),
+    )
+    .await;
+    assert_eq!(templates[0]["status"], "rejected", "{templates}");
+    let (status, error) = send(
+        &server,
+        json!({"from": BUSINESS_NUMBER, "to": format!("+{CUSTOMER}"), "text": "hsm:promo:50%"}),
+    )
+    .await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (422, Some("template_invalid")),
+        "{error}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn the_openapi_document_lists_the_api() {
     let server = TestServer::start().await;
     let doc: Value = server

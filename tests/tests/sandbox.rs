@@ -116,3 +116,79 @@ async fn messages_flow_through_the_demo_sandbox() {
     assert_eq!(history.as_array().expect("list").len(), 3, "{history}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn sms_texts_are_stored_with_their_encoding_and_segments() {
+    let server = TestServer::start().await;
+    let created: Value = server
+        .admin(Method::POST, "/api/v1/connectors")
+        .json(
+            &json!({"name": "sms", "plugin": "sandbox", "numbers": ["+5491155550199"],
+            "config": {"outbox_url": format!("{}/sandbox/outbox", server.url), "channel": "sms"}}),
+        )
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_i64().expect("id");
+    let injected: Value = server
+        .admin(Method::POST, &format!("/api/v1/sandbox/{id}/inbound"))
+        .json(&json!({"from": "+5491166660003", "text": "¿Llegó mi pedido? 🙂"}))
+        .send()
+        .await
+        .expect("inject")
+        .json()
+        .await
+        .expect("json");
+    let inbound: Value = server
+        .admin(
+            Method::GET,
+            &format!("/api/v1/messages/{}", injected["message_id"]),
+        )
+        .send()
+        .await
+        .expect("message")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (
+            inbound["sms_encoding"].as_str(),
+            inbound["sms_segments"].as_i64()
+        ),
+        (Some("ucs2"), Some(1)),
+        "{inbound}"
+    );
+    // SMS has no window: free text to any valid number; 200 GSM characters take two segments.
+    let queued: Value = server
+        .admin(Method::POST, "/api/v1/messages")
+        .json(&json!({"from": "+5491155550199", "to": "+5491166660004", "text": "a".repeat(200)}))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let outbound: Value = server
+        .admin(
+            Method::GET,
+            &format!("/api/v1/messages/{}", queued["message_id"]),
+        )
+        .send()
+        .await
+        .expect("message")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (
+            outbound["sms_encoding"].as_str(),
+            outbound["sms_segments"].as_i64()
+        ),
+        (Some("gsm7"), Some(2)),
+        "{outbound}"
+    );
+    server.stop().await;
+}
