@@ -208,6 +208,14 @@ async fn the_window_allows_free_text_only_after_the_customer_writes() {
         .await
         .expect("template");
     assert_eq!(template.status(), 200);
+    let both =
+        json!({"from": BUSINESS_NUMBER, "to": to, "text": "x", "template": {"code": "welcome"}});
+    let (status, error) = send(&server, both).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (400, Some("bad_request")),
+        "text and template at once"
+    );
     let (status, error) = send(
         &server,
         json!({"from": BUSINESS_NUMBER, "to": to, "text": "hsm:welcome"}),

@@ -286,18 +286,8 @@ impl Messaging {
         connector_id: i64,
         request: SendRequest,
     ) -> Result<Content, GateError> {
-        let given = [
-            request.text.is_some(),
-            request.template.is_some(),
-            request.content.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
-            return Err(GateError::BadRequest(
-                "give exactly one of `text`, `template` or `content`".into(),
-            ));
-        }
         let asked = match (request.text, request.template, request.content) {
-            (Some(text), _, _) => match template::parse_hsm(&text) {
+            (Some(text), None, None) => match template::parse_hsm(&text) {
                 Some(call) => {
                     let call = call.map_err(|e| GateError::Template(e.to_string()))?;
                     TemplateRequest {
@@ -311,14 +301,18 @@ impl Messaging {
                 }
                 None => return Ok(Content::Text { text }),
             },
-            (None, Some(t), _) => t,
+            (None, Some(template), None) => template,
             (None, None, Some(Content::Template(_))) => {
                 return Err(GateError::BadRequest(
                     "send templates with `template` or `hsm:`, by code".into(),
                 ));
             }
             (None, None, Some(content)) => return Ok(content),
-            (None, None, None) => unreachable_none(),
+            _ => {
+                return Err(GateError::BadRequest(
+                    "give exactly one of `text`, `template` or `content`".into(),
+                ));
+            }
         };
         let templates = self.store.templates(Some(connector_id)).await?;
         let found = templates
@@ -380,9 +374,4 @@ impl Messaging {
             ))
         }
     }
-}
-
-/// The exactly-one check above makes this impossible; kept total instead of panicking.
-fn unreachable_none() -> TemplateRequest {
-    TemplateRequest::default()
 }
