@@ -178,7 +178,7 @@ fn print_connectors(list: &[Value]) {
             ]
         })
         .collect();
-    print!(
+    println!(
         "{}",
         table(
             &["ID", "NAME", "PLUGIN", "NUMBERS", "ENABLED", "WEBHOOK URL"],
@@ -230,7 +230,7 @@ pub async fn run_token(args: TokenArgs) -> anyhow::Result<()> {
                     ]
                 })
                 .collect();
-            print!("{}", table(&["ID", "NAME", "CREATED", "REVOKED"], &rows));
+            println!("{}", table(&["ID", "NAME", "CREATED", "REVOKED"], &rows));
         }
         _ => println!("revoked"),
     }
