@@ -29,6 +29,12 @@ pub enum SecretError {
     /// A sealed value does not open with this key: another key sealed it, or it was altered.
     #[error("a stored secret does not open with this key (was the secret key changed?)")]
     Tampered,
+    /// The operating system gave no randomness for a nonce.
+    #[error("no randomness from the operating system: {0}")]
+    Random(std::io::Error),
+    /// Beyond what the cipher can seal in one value (256 GiB).
+    #[error("the value is too large to seal")]
+    TooLarge,
     /// Reading or creating the key file failed.
     #[error("secret key file {path}: {source}")]
     Io {
@@ -100,18 +106,15 @@ impl SecretBox {
     }
 
     /// Encrypts `plain` under a fresh random nonce.
-    pub fn seal(&self, plain: &[u8]) -> Vec<u8> {
-        let nonce = random_bytes::<NONCE_BYTES>().unwrap_or_else(|_| {
-            // The OS random source failing is not recoverable; refuse to reuse nonces.
-            panic!("the operating system's random source failed")
-        });
-        let mut out = nonce.to_vec();
+    pub fn seal(&self, plain: &[u8]) -> Result<Vec<u8>, SecretError> {
+        let nonce = random_bytes::<NONCE_BYTES>().map_err(SecretError::Random)?;
         let sealed = self
             .cipher
             .encrypt(&Nonce::from(nonce), plain)
-            .unwrap_or_default();
+            .map_err(|_| SecretError::TooLarge)?;
+        let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
-        out
+        Ok(out)
     }
 
     /// Decrypts a value [`SecretBox::seal`] made with the same key.
@@ -164,7 +167,7 @@ mod tests {
     fn sealed_values_open_only_with_their_key_and_unaltered() {
         let one = SecretBox::from_hex(&"11".repeat(32)).expect("key");
         let other = SecretBox::from_hex(&"22".repeat(32)).expect("key");
-        let sealed = one.seal(b"auth-token");
+        let sealed = one.seal(b"auth-token").expect("seals");
         assert_ne!(&sealed[NONCE_BYTES..], b"auth-token");
         assert_eq!(one.open(&sealed).expect("opens"), b"auth-token");
         assert!(matches!(other.open(&sealed), Err(SecretError::Tampered)));
@@ -172,14 +175,18 @@ mod tests {
         let last = altered.len() - 1;
         altered[last] ^= 1;
         assert!(matches!(one.open(&altered), Err(SecretError::Tampered)));
-        assert_ne!(one.seal(b"x"), one.seal(b"x"), "a fresh nonce every time");
+        assert_ne!(
+            one.seal(b"x").expect("seals"),
+            one.seal(b"x").expect("seals"),
+            "a fresh nonce every time"
+        );
     }
 
     #[test]
     fn a_missing_key_file_is_created_once_and_reused() {
         let dir = tempfile::tempdir().expect("dir");
         let first = SecretBox::load(None, dir.path()).expect("created");
-        let sealed = first.seal(b"s");
+        let sealed = first.seal(b"s").expect("seals");
         let again = SecretBox::load(None, dir.path()).expect("read");
         assert_eq!(again.open(&sealed).expect("same key"), b"s");
         #[cfg(unix)]

@@ -33,6 +33,9 @@ pub enum ServeError {
     /// The stored admin token hash is not a sha256 (the database was edited by hand?).
     #[error("the stored admin token hash is not a sha256 digest")]
     BadTokenHash,
+    /// Messaging could not start.
+    #[error("messaging: {0}")]
+    Messaging(#[from] providers::OpenError),
     /// The secret key could not be loaded.
     #[error("secret key: {0}")]
     Secrets(#[from] SecretError),

@@ -32,6 +32,12 @@ async fn call(
     answer
 }
 
+/// The JSON answer of an admin `POST path` with `body`; fails the test unless its status is
+/// `expected`.
+pub async fn post(server: &TestServer, path: &str, body: &Value, expected: u16) -> Value {
+    call(server, Method::POST, path, Some(body), expected).await
+}
+
 /// The JSON answer of an admin `GET path`.
 pub async fn read(server: &TestServer, path: &str) -> Value {
     call(server, Method::GET, path, None, 200).await

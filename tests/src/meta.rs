@@ -172,6 +172,15 @@ pub fn signature(body: &str) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// A customer message with id `wamid` delivered to `url`; fails the test unless it is taken.
+pub async fn customer_says(client: &reqwest::Client, url: &str, wamid: &str, text: &str) {
+    let body = text_message(wamid, CUSTOMER, text);
+    assert_eq!(post(client, url, &body).await, 200, "{wamid}: {text}");
+}
+
+/// The customer of these tests (digits, as Meta writes `wa_id`).
+pub const CUSTOMER: &str = "5491166660001";
+
 /// Posts a signed webhook; returns the status.
 pub async fn post(client: &reqwest::Client, url: &str, body: &str) -> u16 {
     client

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::{Value, json};
+use switchboard_tests::api;
 use switchboard_tests::mock::{MockProvider, Recorded, Reply};
 use switchboard_tests::server::TestServer;
 
@@ -34,49 +34,18 @@ fn gateway(_n: usize, request: &Recorded) -> Reply {
     }
 }
 
-async fn messages(server: &TestServer) -> Vec<Value> {
-    let conversations: Value = server
-        .admin(Method::GET, "/api/v1/conversations")
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
-    let Some(first) = conversations.as_array().and_then(|c| c.first()) else {
-        return Vec::new();
-    };
-    let history: Value = server
-        .admin(
-            Method::GET,
-            &format!("/api/v1/conversations/{}/messages", first["id"]),
-        )
-        .send()
-        .await
-        .expect("history")
-        .json()
-        .await
-        .expect("json");
-    history.as_array().cloned().unwrap_or_default()
-}
-
 #[tokio::test]
 async fn a_polled_gateway_delivers_each_message_once_and_the_cursor_survives_a_restart() {
     let mock = MockProvider::start(Arc::new(gateway)).await;
     let server = TestServer::start().await;
-    let created = server
-        .admin(Method::POST, "/api/v1/connectors")
-        .json(&json!({"name": "dinstar", "plugin": "http-gateway", "numbers": ["+5491155550100"],
-            "config": {"style": "dinstar", "base_url": mock.url, "username": "admin", "password": "pw",
-                       "ports": [1], "sim_numbers": {"1": "+5491155550100"}, "poll_interval_ms": 100}}))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(created.status(), 201, "{:?}", created.text().await);
+    let input = json!({"name": "dinstar", "plugin": "http-gateway", "numbers": ["+5491155550100"],
+        "config": {"style": "dinstar", "base_url": mock.url, "username": "admin", "password": "pw",
+                   "ports": [1], "sim_numbers": {"1": "+5491155550100"}, "poll_interval_ms": 100}});
+    api::create_connector(&server, &input).await;
 
     let mut history = Vec::new();
     for _ in 0..300 {
-        history = messages(&server).await;
+        history = api::inbound_messages(&server).await;
         if history.len() >= 2 {
             break;
         }
@@ -106,6 +75,6 @@ async fn a_polled_gateway_delivers_each_message_once_and_the_cursor_survives_a_r
         .collect();
     assert!(!polls.is_empty(), "polling resumed");
     assert!(polls.iter().all(|p| p["incoming_sms_id"] == 8), "{polls:?}");
-    assert_eq!(messages(&server).await.len(), 2);
+    assert_eq!(api::inbound_messages(&server).await.len(), 2);
     server.stop().await;
 }

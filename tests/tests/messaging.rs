@@ -6,24 +6,13 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use switchboard_tests::meta::{self, BUSINESS_NUMBER};
+use switchboard_tests::api;
+use switchboard_tests::meta::{self, BUSINESS_NUMBER, CUSTOMER};
 use switchboard_tests::mock::{MockProvider, Reply};
 use switchboard_tests::server::TestServer;
 
-const CUSTOMER: &str = "5491166660001";
-
-async fn get(server: &TestServer, path: &str) -> Value {
-    let response = server.admin(Method::GET, path).send().await.expect("get");
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.expect("json")
-}
-
 async fn conversations(server: &TestServer) -> Vec<Value> {
-    get(server, "/api/v1/conversations")
+    api::read(server, "/api/v1/conversations")
         .await
         .as_array()
         .cloned()
@@ -31,7 +20,7 @@ async fn conversations(server: &TestServer) -> Vec<Value> {
 }
 
 async fn messages(server: &TestServer, conversation: i64) -> Vec<Value> {
-    get(
+    api::read(
         server,
         &format!("/api/v1/conversations/{conversation}/messages?limit=500"),
     )
@@ -50,21 +39,6 @@ async fn send(server: &TestServer, body: Value) -> (u16, Value) {
         .expect("send");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// Polls message `id` until `done` holds (the sender works in the background).
-async fn wait_message(server: &TestServer, id: i64, done: impl Fn(&Value) -> bool) -> Value {
-    for _ in 0..300 {
-        let message = get(server, &format!("/api/v1/messages/{id}")).await;
-        if done(&message) {
-            return message;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!(
-        "message {id} never reached the expected state: {}",
-        get(server, &format!("/api/v1/messages/{id}")).await
-    );
 }
 
 async fn setup() -> (TestServer, MockProvider, i64, String) {
@@ -232,24 +206,19 @@ async fn the_window_allows_free_text_only_after_the_customer_writes() {
     )
     .await;
     assert_eq!(status, 202, "{queued}");
-    let sent = wait_message(&server, queued["message_id"].as_i64().expect("id"), |m| {
-        m["status"] == "sent"
-    })
+    let sent = api::wait_message(
+        &server,
+        queued["message_id"].as_i64().expect("id"),
+        api::SETTLE,
+        |m| m["status"] == "sent",
+    )
     .await;
     assert_eq!(sent["content"]["rendered"], "Hola Ana, ¿seguimos?");
     let request = graph.requests().pop().expect("a send");
     assert_eq!(request.json()["type"], "template");
     assert_eq!(request.json()["template"]["name"], "welcome_v2");
 
-    assert_eq!(
-        meta::post(
-            &server.client(),
-            &url,
-            &meta::text_message("wamid.w1", CUSTOMER, "hola")
-        )
-        .await,
-        200
-    );
+    meta::customer_says(&server.client(), &url, "wamid.w1", "hola").await;
     let (status, queued) = send(
         &server,
         json!({"from": BUSINESS_NUMBER, "to": to, "text": "¿En qué te ayudo?"}),
@@ -266,15 +235,7 @@ async fn the_window_allows_free_text_only_after_the_customer_writes() {
 async fn statuses_apply_in_order_and_wait_for_their_send_answer() {
     let (server, graph, _, url) = setup().await;
     let client = server.client();
-    assert_eq!(
-        meta::post(
-            &client,
-            &url,
-            &meta::text_message("wamid.s0", CUSTOMER, "hola")
-        )
-        .await,
-        200
-    );
+    meta::customer_says(&client, &url, "wamid.s0", "hola").await;
     let conversation = conversations(&server).await[0]["id"].as_i64().expect("id");
 
     // Out of order: read, then delivered, then sent; the message ends read.
@@ -284,7 +245,7 @@ async fn statuses_apply_in_order_and_wait_for_their_send_answer() {
     )
     .await;
     let id = queued["message_id"].as_i64().expect("id");
-    let sent = wait_message(&server, id, |m| m["status"] == "sent").await;
+    let sent = api::wait_message(&server, id, api::SETTLE, |m| m["status"] == "sent").await;
     let wamid = sent["provider_message_id"]
         .as_str()
         .expect("wamid")
@@ -296,7 +257,7 @@ async fn statuses_apply_in_order_and_wait_for_their_send_answer() {
         );
     }
     assert_eq!(
-        get(&server, &format!("/api/v1/messages/{id}")).await["status"],
+        api::read(&server, &format!("/api/v1/messages/{id}")).await["status"],
         "read"
     );
 
@@ -321,7 +282,7 @@ async fn statuses_apply_in_order_and_wait_for_their_send_answer() {
         .await,
         200
     );
-    let done = wait_message(&server, id, |m| {
+    let done = api::wait_message(&server, id, api::SETTLE, |m| {
         m["status"] != "sending" && m["status"] != "queued"
     })
     .await;
@@ -332,15 +293,7 @@ async fn statuses_apply_in_order_and_wait_for_their_send_answer() {
 #[tokio::test]
 async fn outbound_retries_fails_permanently_and_times_out() {
     let (server, graph, _, url) = setup().await;
-    assert_eq!(
-        meta::post(
-            &server.client(),
-            &url,
-            &meta::text_message("wamid.o0", CUSTOMER, "hola")
-        )
-        .await,
-        200
-    );
+    meta::customer_says(&server.client(), &url, "wamid.o0", "hola").await;
     let conversation = conversations(&server).await[0]["id"].as_i64().expect("id");
     let template = graph.requests().first().cloned();
     assert!(template.is_none(), "nothing sent yet");
@@ -355,9 +308,12 @@ async fn outbound_retries_fails_permanently_and_times_out() {
         json!({"conversation_id": conversation, "text": "retry me"}),
     )
     .await;
-    let message = wait_message(&server, queued["message_id"].as_i64().expect("id"), |m| {
-        m["status"] == "sent"
-    })
+    let message = api::wait_message(
+        &server,
+        queued["message_id"].as_i64().expect("id"),
+        api::SETTLE,
+        |m| m["status"] == "sent",
+    )
     .await;
     assert_eq!(message["attempts"], 2, "{message}");
 
@@ -368,9 +324,12 @@ async fn outbound_retries_fails_permanently_and_times_out() {
         json!({"conversation_id": conversation, "text": "doomed"}),
     )
     .await;
-    let message = wait_message(&server, queued["message_id"].as_i64().expect("id"), |m| {
-        m["status"] == "failed"
-    })
+    let message = api::wait_message(
+        &server,
+        queued["message_id"].as_i64().expect("id"),
+        api::SETTLE,
+        |m| m["status"] == "failed",
+    )
     .await;
     assert!(
         message["error_code"]
@@ -389,9 +348,12 @@ async fn outbound_retries_fails_permanently_and_times_out() {
         json!({"conversation_id": conversation, "text": "slow"}),
     )
     .await;
-    let message = wait_message(&server, queued["message_id"].as_i64().expect("id"), |m| {
-        m["status"] == "sent"
-    })
+    let message = api::wait_message(
+        &server,
+        queued["message_id"].as_i64().expect("id"),
+        api::SETTLE,
+        |m| m["status"] == "sent",
+    )
     .await;
     assert!(
         message["attempts"].as_i64().expect("attempts") >= 2,
@@ -404,24 +366,8 @@ async fn outbound_retries_fails_permanently_and_times_out() {
 async fn stop_blacklists_and_confirms_once() {
     let (server, graph, _, url) = setup().await;
     let client = server.client();
-    assert_eq!(
-        meta::post(
-            &client,
-            &url,
-            &meta::text_message("wamid.x1", CUSTOMER, "STOP")
-        )
-        .await,
-        200
-    );
-    assert_eq!(
-        meta::post(
-            &client,
-            &url,
-            &meta::text_message("wamid.x2", CUSTOMER, "baja")
-        )
-        .await,
-        200
-    );
+    meta::customer_says(&client, &url, "wamid.x1", "STOP").await;
+    meta::customer_says(&client, &url, "wamid.x2", "baja").await;
     let conversation = conversations(&server).await[0]["id"].as_i64().expect("id");
     // The confirmation goes out (the engine's own rule, past the blacklist), once.
     for _ in 0..200 {
@@ -432,7 +378,7 @@ async fn stop_blacklists_and_confirms_once() {
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(graph.requests().len(), 1, "one confirmation");
-    let blacklist = get(&server, "/api/v1/blacklist").await;
+    let blacklist = api::read(&server, "/api/v1/blacklist").await;
     assert_eq!(blacklist[0]["address"], format!("+{CUSTOMER}"));
     assert_eq!(blacklist[0]["reason"], "opt-out");
     let (status, error) = send(
@@ -445,15 +391,7 @@ async fn stop_blacklists_and_confirms_once() {
         (409, Some("recipient_blocked"))
     );
     // START lifts it.
-    assert_eq!(
-        meta::post(
-            &client,
-            &url,
-            &meta::text_message("wamid.x3", CUSTOMER, "START")
-        )
-        .await,
-        200
-    );
+    meta::customer_says(&client, &url, "wamid.x3", "START").await;
     let (status, _) = send(
         &server,
         json!({"conversation_id": conversation, "text": "welcome back"}),
@@ -466,7 +404,7 @@ async fn stop_blacklists_and_confirms_once() {
 #[tokio::test]
 async fn connectors_hide_secrets_and_guard_unsigned_webhooks() {
     let (server, graph, id, url) = setup().await;
-    let view = get(&server, &format!("/api/v1/connectors/{id}")).await;
+    let view = api::read(&server, &format!("/api/v1/connectors/{id}")).await;
     assert!(view["config"].get("app_secret").is_none(), "{view}");
     let mut secrets: Vec<_> = view["secrets_set"]
         .as_array()
@@ -476,13 +414,14 @@ async fn connectors_hide_secrets_and_guard_unsigned_webhooks() {
         .collect();
     secrets.sort_unstable();
     assert_eq!(secrets, ["access_token", "app_secret", "verify_token"]);
-    assert!(
-        !server
-            .data_dir()
-            .join("switchboard.db")
-            .to_string_lossy()
-            .is_empty()
-    );
+    // Nowhere in the database files (main file and WAL) is a secret in the clear.
+    for file in ["switchboard.db", "switchboard.db-wal"] {
+        let bytes = std::fs::read(server.data_dir().join(file)).unwrap_or_default();
+        for secret in [meta::APP_SECRET, meta::ACCESS_TOKEN] {
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "{secret} is stored in the clear in {file}");
+        }
+    }
 
     // An update without secrets keeps them: webhooks still verify.
     let update = server
@@ -492,15 +431,7 @@ async fn connectors_hide_secrets_and_guard_unsigned_webhooks() {
         .await
         .expect("update");
     assert_eq!(update.status(), 200, "{:?}", update.text().await);
-    assert_eq!(
-        meta::post(
-            &server.client(),
-            &url,
-            &meta::text_message("wamid.k1", CUSTOMER, "hi")
-        )
-        .await,
-        200
-    );
+    meta::customer_says(&server.client(), &url, "wamid.k1", "hi").await;
 
     // Rotation: the old URL stops working.
     let rotated: Value = server
@@ -584,7 +515,10 @@ async fn inbound_media_is_fetched_through_the_adapter_and_served_to_the_api() {
     let message_id = messages(&server, conversation).await[0]["id"]
         .as_i64()
         .expect("id");
-    let message = wait_message(&server, message_id, |m| m["media"][0]["state"] != "pending").await;
+    let message = api::wait_message(&server, message_id, api::SETTLE, |m| {
+        m["media"][0]["state"] != "pending"
+    })
+    .await;
     assert_eq!(message["media"][0]["state"], "stored", "{message}");
     assert_eq!(message["content"]["caption"], "mi comprobante");
     let media = message["media"][0]["id"].as_i64().expect("media id");
@@ -613,15 +547,7 @@ async fn inbound_media_is_fetched_through_the_adapter_and_served_to_the_api() {
 #[tokio::test]
 async fn uploaded_media_goes_out_through_an_expiring_signed_url() {
     let (server, graph, _, url) = setup().await;
-    assert_eq!(
-        meta::post(
-            &server.client(),
-            &url,
-            &meta::text_message("wamid.m0", CUSTOMER, "hola")
-        )
-        .await,
-        200
-    );
+    meta::customer_says(&server.client(), &url, "wamid.m0", "hola").await;
     let conversation = conversations(&server).await[0]["id"].as_i64().expect("id");
     let upload: Value = server
         .admin(Method::POST, "/api/v1/media")
@@ -644,9 +570,12 @@ async fn uploaded_media_goes_out_through_an_expiring_signed_url() {
     assert_eq!(refused.status(), 415);
     let (status, queued) = send(&server, json!({"conversation_id": conversation, "content": {"type": "media", "locator": locator, "mime_type": "application/pdf", "filename": "factura.pdf"}})).await;
     assert_eq!(status, 202, "{queued}");
-    wait_message(&server, queued["message_id"].as_i64().expect("id"), |m| {
-        m["status"] == "sent"
-    })
+    api::wait_message(
+        &server,
+        queued["message_id"].as_i64().expect("id"),
+        api::SETTLE,
+        |m| m["status"] == "sent",
+    )
     .await;
     let sent = graph.requests().pop().expect("a send").json();
     let link = sent["document"]["link"]
@@ -692,7 +621,7 @@ async fn template_reviews_from_the_provider_update_the_template() {
     assert_eq!(created["status"], "pending");
     let review = meta::template_review("promo_nov", "es_AR", "REJECTED", "INVALID_FORMAT");
     assert_eq!(meta::post(&server.client(), &url, &review).await, 200);
-    let templates = get(
+    let templates = api::read(
         &server,
         &format!("/api/v1/templates?connector_id={connector}"),
     )

@@ -53,12 +53,6 @@ pub fn normalize_reported(raw: &str) -> Result<String, InvalidNumber> {
     normalize_e164(raw)
 }
 
-/// The ISO 3166 region of an E.164 number (`AR`), when libphonenumber knows it.
-pub fn region_of(e164: &str) -> Option<String> {
-    let parsed = phonenumber::parse(None, e164).ok()?;
-    parsed.country().id().map(|id| format!("{id:?}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,7 +72,6 @@ mod tests {
                 "{raw}"
             );
         }
-        assert_eq!(region_of("+5491112345678").as_deref(), Some("AR"));
         assert_eq!(
             normalize_e164("+1 415 555 2671").as_deref(),
             Ok("+14155552671")

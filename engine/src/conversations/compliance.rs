@@ -207,7 +207,6 @@ impl Messaging {
         let content = self.resolve_content(connector.id, request).await?;
         let capabilities = connector.capabilities.as_ref();
         // The window.
-        let contact_id = self.store.ensure_contact(contact_key, now).await?;
         let window = capabilities
             .filter(|c| c.templates == TemplateRule::RequiredOutsideWindow)
             .and_then(|c| c.session_window_ms)
@@ -215,7 +214,7 @@ impl Messaging {
         if let Some(window_ms) = window
             && !matches!(content, Content::Template(_))
         {
-            match self.store.last_inbound(number.id, contact_id).await? {
+            match self.store.last_inbound(number.id, &contact_key).await? {
                 Some(last) if last + window_ms > now => {}
                 Some(last) => {
                     return Err(GateError::WindowClosed(format!(
@@ -259,6 +258,8 @@ impl Messaging {
             }
             _ => None,
         };
+        // Every check passed: only now may the recipient become a contact.
+        let contact_id = self.store.ensure_contact(contact_key, now).await?;
         let (message_id, conversation_id) = self
             .store
             .enqueue_outbound(NewOutbound {

@@ -156,6 +156,7 @@ impl From<crate::providers::connectors::ConnectorError> for ApiError {
             ConnectorError::Plugin(plugin) => plugin.into(),
             ConnectorError::Store(store) => store.into(),
             ConnectorError::NotFound(id) => Self::new("not_found", format!("no connector {id}")),
+            ConnectorError::Secret(error) => Self::internal(error),
         }
     }
 }

@@ -97,6 +97,9 @@ pub enum ConnectorError {
     /// No such connector.
     #[error("no connector {0}")]
     NotFound(i64),
+    /// A secret could not be sealed.
+    #[error(transparent)]
+    Secret(#[from] crate::secrets::SecretError),
 }
 
 /// A connector ready for use: config with secrets, capabilities, webhook secret.
@@ -267,7 +270,7 @@ impl Connectors {
             plugin: row.plugin.clone(),
             config: row.config.clone(),
             secrets: row.secrets.clone(),
-            webhook_secret: self.secrets.seal(new_webhook_secret()?.as_bytes()),
+            webhook_secret: self.secrets.seal(new_webhook_secret()?.as_bytes())?,
             allow_ips: row.allow_ips.clone(),
             enabled: row.enabled,
             numbers: row.numbers.iter().map(|n| n.number.clone()).collect(),
@@ -448,7 +451,7 @@ impl Connectors {
         }
         let webhook_secret = match current {
             Some(row) => row.webhook_secret.clone(),
-            None => self.secrets.seal(new_webhook_secret()?.as_bytes()),
+            None => self.secrets.seal(new_webhook_secret()?.as_bytes())?,
         };
         Ok(NewConnector {
             name,
@@ -456,7 +459,7 @@ impl Connectors {
             config: Value::Object(config).to_string(),
             secrets: self
                 .secrets
-                .seal(Value::Object(secrets).to_string().as_bytes()),
+                .seal(Value::Object(secrets).to_string().as_bytes())?,
             webhook_secret,
             allow_ips: input.allow_ips,
             enabled: input.enabled,

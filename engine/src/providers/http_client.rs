@@ -32,17 +32,17 @@ pub struct ProviderClient {
 }
 
 impl ProviderClient {
-    /// A client whose requests time out after `timeout`.
-    pub fn new(timeout: Duration) -> Self {
+    /// A client whose requests time out after `timeout`; fails only if the system cannot give
+    /// it what it needs (resolver, sockets).
+    pub fn new(timeout: Duration) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .pool_max_idle_per_host(64)
             .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
-        Self { client, timeout }
+            .build()?;
+        Ok(Self { client, timeout })
     }
 
     /// Sends `request`; reads at most `max_body` bytes of the answer.

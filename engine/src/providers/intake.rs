@@ -6,7 +6,6 @@
 //! retries; a repeat of a stored message is answered like the first and changes nothing.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use crate::clock;
 use crate::conversations::Content;
@@ -243,7 +242,12 @@ impl Messaging {
                         Consent::OptOut => ConsentChange::OptOut,
                         Consent::OptIn => ConsentChange::OptIn,
                     }),
-                    opt_out_reply: self.opt_out_reply.clone(),
+                    // Only an opt-out carries the confirmation: no copy per ordinary message.
+                    opt_out_reply: if consent == Some(Consent::OptOut) {
+                        self.opt_out_reply.clone()
+                    } else {
+                        None
+                    },
                     media,
                     sms,
                 })
@@ -316,9 +320,6 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
-
-/// Shared handle type for the HTTP layer.
-pub type SharedMessaging = Arc<Messaging>;
 
 #[cfg(test)]
 mod tests {

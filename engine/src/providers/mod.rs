@@ -44,6 +44,17 @@ use connectors::{Connectors, LiveConnector};
 use http_client::ProviderClient;
 use media::UrlSigner;
 
+/// Why messaging could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The connectors could not be read.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The HTTP client for providers could not be built.
+    #[error("the HTTP client for providers: {0}")]
+    Client(#[from] reqwest::Error),
+}
+
 /// Everything messaging shares.
 pub struct Messaging {
     /// The store.
@@ -85,7 +96,7 @@ impl Messaging {
         settings: MessagingSettings,
         public_url: String,
         data_dir: &std::path::Path,
-    ) -> Result<Arc<Self>, crate::store::StoreError> {
+    ) -> Result<Arc<Self>, OpenError> {
         let signer = UrlSigner::new(
             secrets.derive("media-url"),
             public_url.clone(),
@@ -102,7 +113,7 @@ impl Messaging {
         Ok(Arc::new(Self {
             keywords: Keywords::new(&settings.opt_out_keywords, &settings.opt_in_keywords),
             opt_out_reply,
-            client: ProviderClient::new(Duration::from_millis(settings.provider_timeout_ms)),
+            client: ProviderClient::new(Duration::from_millis(settings.provider_timeout_ms))?,
             auth: AuthCache::default(),
             outbox_wakeup: Notify::new(),
             media_wakeup: Notify::new(),

@@ -336,6 +336,10 @@ pub struct ConversationRow {
     pub number: String,
     /// Contact id.
     pub contact_id: i64,
+    /// The contact's number, if known.
+    pub contact_number: Option<String>,
+    /// The contact's name, if known.
+    pub contact_name: Option<String>,
     /// State word.
     pub state: String,
     /// Still open.

@@ -180,8 +180,8 @@ pub trait Store: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<(), StoreError>;
 
-    /// The attachments of a message.
-    async fn media_of(&self, message_id: i64) -> Result<Vec<MediaRow>, StoreError>;
+    /// The attachments of the messages `message_ids`, by message then position.
+    async fn media_of(&self, message_ids: &[i64]) -> Result<Vec<MediaRow>, StoreError>;
 
     /// One attachment.
     async fn media(&self, id: i64) -> Result<Option<MediaRow>, StoreError>;
@@ -216,18 +216,13 @@ pub trait Store: Send + Sync + 'static {
     /// The contact with this number (or user id), created if new.
     async fn ensure_contact(&self, key: ContactKey, now_ms: i64) -> Result<i64, StoreError>;
 
-    /// When the contact last wrote to the business number (the 24 h window's start).
+    /// When the contact (by number, else user id) last wrote to the business number: the 24 h
+    /// window's start. `None` for a contact that never wrote, or does not exist yet.
     async fn last_inbound(
         &self,
         number_id: i64,
-        contact_id: i64,
+        contact: &ContactKey,
     ) -> Result<Option<i64>, StoreError>;
-
-    /// A conversation's events, oldest first: `(at_ms, kind, message_id)`.
-    async fn events_of(
-        &self,
-        conversation_id: i64,
-    ) -> Result<Vec<(i64, String, Option<i64>)>, StoreError>;
 
     // --- Templates, blacklist, API tokens ---
 

@@ -158,7 +158,7 @@ pub async fn message(
         .message(id)
         .await?
         .ok_or_else(|| ApiError::new("not_found", format!("no message {id}")))?;
-    let media = store.media_of(id).await?;
+    let media = store.media_of(&[id]).await?;
     Ok(Json(message_view(row, media)))
 }
 
@@ -188,29 +188,21 @@ pub async fn conversations(
             query.contact_id,
         )
         .await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        views.push(conversation_view(&state, row).await?);
-    }
-    Ok(Json(views))
+    Ok(Json(rows.into_iter().map(conversation_view).collect()))
 }
 
-async fn conversation_view(
-    state: &AppState,
-    row: ConversationRow,
-) -> Result<ConversationView, ApiError> {
-    let contact = state.messaging()?.store.contact(row.contact_id).await?;
-    Ok(ConversationView {
+fn conversation_view(row: ConversationRow) -> ConversationView {
+    ConversationView {
         id: row.id,
         number: row.number,
         contact_id: row.contact_id,
-        contact_number: contact.as_ref().and_then(|c| c.number.clone()),
-        contact_name: contact.and_then(|c| c.name),
+        contact_number: row.contact_number,
+        contact_name: row.contact_name,
         state: row.state,
         open: row.open,
         last_message_at: clock::rfc3339(row.last_message_ms),
         created_at: clock::rfc3339(row.created_ms),
-    })
+    }
 }
 
 /// One conversation.
@@ -226,7 +218,7 @@ pub async fn conversation(
         .conversation(id)
         .await?
         .ok_or_else(|| ApiError::new("not_found", format!("no conversation {id}")))?;
-    Ok(Json(conversation_view(&state, row).await?))
+    Ok(Json(conversation_view(row)))
 }
 
 /// Cursor for message history.
@@ -253,10 +245,18 @@ pub async fn history(
     let rows = store
         .messages_of(id, query.after.unwrap_or(0), page_limit(query.limit))
         .await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        let media = store.media_of(row.id).await?;
-        views.push(message_view(row, media));
+    // One query for the page's attachments, not one per message.
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let mut media: std::collections::HashMap<i64, Vec<MediaRow>> = std::collections::HashMap::new();
+    for row in store.media_of(&ids).await? {
+        media.entry(row.message_id).or_default().push(row);
     }
+    let views = rows
+        .into_iter()
+        .map(|row| {
+            let own = media.remove(&row.id).unwrap_or_default();
+            message_view(row, own)
+        })
+        .collect();
     Ok(Json(views))
 }

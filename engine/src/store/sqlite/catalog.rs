@@ -51,20 +51,18 @@ fn template(t: TemplateTuple) -> TemplateRow {
     }
 }
 
-/// Creates or replaces a template by (connector, code, language). A writer job.
-pub(super) fn upsert_template(
-    conn: &Connection,
-    new: NewTemplate,
-) -> Result<TemplateRow, StoreError> {
-    let row = conn
-        .prepare_cached(&format!(
+/// Creates or replaces a template by (connector, code, language); returns its id. A writer
+/// job.
+pub(super) fn upsert_template(conn: &Connection, new: NewTemplate) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached(
             "INSERT INTO templates (connector_id, code, language, body, provider_name, namespace, \
              params, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (connector_id, code, language) DO UPDATE SET body = excluded.body, \
              provider_name = excluded.provider_name, namespace = excluded.namespace, \
              params = excluded.params, status = excluded.status, reason = NULL, \
-             updated_ms = excluded.updated_ms RETURNING {TEMPLATE_COLUMNS}"
-        ))?
+             updated_ms = excluded.updated_ms RETURNING id",
+        )?
         .query_row(
             params![
                 new.connector_id,
@@ -78,23 +76,19 @@ pub(super) fn upsert_template(
                 new.at_ms,
                 new.at_ms
             ],
-            |r| {
-                Ok(TemplateRow {
-                    id: r.get(0)?,
-                    connector_id: r.get(1)?,
-                    code: r.get(2)?,
-                    language: r.get(3)?,
-                    body: r.get(4)?,
-                    provider_name: r.get(5)?,
-                    namespace: r.get(6)?,
-                    params: r.get(7)?,
-                    status: r.get(8)?,
-                    reason: r.get(9)?,
-                    updated_ms: r.get(10)?,
-                })
-            },
-        )?;
-    Ok(row)
+            |r| r.get(0),
+        )?)
+}
+
+/// One template.
+pub(super) async fn template_by_id(pool: &SqlitePool, id: i64) -> Result<TemplateRow, StoreError> {
+    let row: TemplateTuple = sqlx::query_as(&format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    Ok(template(row))
 }
 
 /// Deletes a template. A writer job.
@@ -131,27 +125,14 @@ pub(super) fn add_blacklist(
     direction: String,
     reason: String,
     at_ms: i64,
-) -> Result<BlacklistRow, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO blacklist (address, direction, scope, reason, created_ms) VALUES (?, ?, '', ?, ?) \
-         ON CONFLICT DO NOTHING",
-    )?
-    .execute(params![address, direction, reason, at_ms])?;
-    let row = conn
+) -> Result<i64, StoreError> {
+    // The no-op update makes RETURNING name the existing entry too.
+    Ok(conn
         .prepare_cached(
-            "SELECT id, address, direction, reason, created_ms FROM blacklist \
-             WHERE address = ? AND direction = ? AND scope = ''",
+            "INSERT INTO blacklist (address, direction, scope, reason, created_ms) VALUES (?, ?, '', ?, ?) \
+             ON CONFLICT (address, direction, scope) DO UPDATE SET address = excluded.address RETURNING id",
         )?
-        .query_row(params![address, direction], |r| {
-            Ok(BlacklistRow {
-                id: r.get(0)?,
-                address: r.get(1)?,
-                direction: r.get(2)?,
-                reason: r.get(3)?,
-                created_ms: r.get(4)?,
-            })
-        })?;
-    Ok(row)
+        .query_row(params![address, direction, reason, at_ms], |r| r.get(0))?)
 }
 
 /// Removes an entry. A writer job.
@@ -167,10 +148,29 @@ pub(super) fn remove_blacklist(conn: &Connection, id: i64) -> Result<(), StoreEr
 
 /// Every entry, by address.
 pub(super) async fn blacklist(pool: &SqlitePool) -> Result<Vec<BlacklistRow>, StoreError> {
+    select_blacklist(pool, None).await
+}
+
+/// One entry.
+pub(super) async fn blacklist_entry(
+    pool: &SqlitePool,
+    id: i64,
+) -> Result<BlacklistRow, StoreError> {
+    select_blacklist(pool, Some(id))
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("blacklist entry {id}")))
+}
+
+async fn select_blacklist(
+    pool: &SqlitePool,
+    id: Option<i64>,
+) -> Result<Vec<BlacklistRow>, StoreError> {
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, address, direction, reason, created_ms FROM blacklist WHERE scope = '' \
-         ORDER BY address, direction",
+        "SELECT id, address, direction, reason, created_ms FROM blacklist \
+         WHERE scope = '' AND (?1 IS NULL OR id = ?1) ORDER BY address, direction",
     )
+    .bind(id)
     .fetch_all(pool)
     .await?;
     Ok(rows

@@ -10,7 +10,8 @@ const COLUMNS: &str = "id, name, plugin, config, secrets, webhook_secret, allow_
                        paused_reason, poll_cursor, created_ms, updated_ms";
 
 /// Creates a connector with its numbers. A writer job.
-pub(super) fn create(conn: &Connection, new: NewConnector) -> Result<ConnectorRow, StoreError> {
+/// Returns the new id; the caller reads the row back once committed.
+pub(super) fn create(conn: &Connection, new: NewConnector) -> Result<i64, StoreError> {
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO connectors (name, plugin, config, secrets, webhook_secret, allow_ips, \
@@ -34,15 +35,11 @@ pub(super) fn create(conn: &Connection, new: NewConnector) -> Result<ConnectorRo
         .optional()?
         .ok_or_else(|| StoreError::Conflict(format!("a connector named `{}` exists", new.name)))?;
     set_numbers(conn, id, &new.numbers, new.at_ms)?;
-    one(conn, id)
+    Ok(id)
 }
 
 /// Replaces a connector's settings and number set. A writer job.
-pub(super) fn update(
-    conn: &Connection,
-    id: i64,
-    new: NewConnector,
-) -> Result<ConnectorRow, StoreError> {
+pub(super) fn update(conn: &Connection, id: i64, new: NewConnector) -> Result<(), StoreError> {
     let taken = conn
         .prepare_cached("SELECT 1 FROM connectors WHERE name = ? AND id <> ?")?
         .exists(params![new.name, id])?;
@@ -71,8 +68,7 @@ pub(super) fn update(
     if changed == 0 {
         return Err(StoreError::NotFound(format!("connector {id}")));
     }
-    set_numbers(conn, id, &new.numbers, new.at_ms)?;
-    one(conn, id)
+    set_numbers(conn, id, &new.numbers, new.at_ms)
 }
 
 /// Makes the connector's numbers exactly `numbers`: keeps the ones it has, adds the new ones,
@@ -159,57 +155,39 @@ pub(super) fn set_paused(
 
 /// Every connector with its numbers, by id.
 pub(super) async fn all(pool: &SqlitePool) -> Result<Vec<ConnectorRow>, StoreError> {
+    select(pool, None).await
+}
+
+/// One connector with its numbers.
+pub(super) async fn by_id(pool: &SqlitePool, id: i64) -> Result<ConnectorRow, StoreError> {
+    select(pool, Some(id))
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("connector {id}")))
+}
+
+/// The connectors (all, or the one `id`) with their numbers.
+async fn select(pool: &SqlitePool, id: Option<i64>) -> Result<Vec<ConnectorRow>, StoreError> {
     let mut conn = pool.acquire().await?;
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM connectors ORDER BY id"))
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM connectors WHERE ?1 IS NULL OR id = ?1 ORDER BY id"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut connectors = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
-    let numbers: Vec<(i64, i64, String)> =
-        sqlx::query_as("SELECT connector_id, id, number FROM numbers ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
+    let numbers: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT connector_id, id, number FROM numbers WHERE ?1 IS NULL OR connector_id = ?1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     for (connector_id, id, number) in numbers {
         if let Some(c) = connectors.iter_mut().find(|c| c.id == connector_id) {
             c.numbers.push(NumberRow { id, number });
         }
     }
     Ok(connectors)
-}
-
-/// One connector, read inside a writer job.
-fn one(conn: &Connection, id: i64) -> Result<ConnectorRow, StoreError> {
-    let mut connector = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM connectors WHERE id = ?"))?
-        .query_row(params![id], |r| {
-            let allow_ips: String = r.get("allow_ips")?;
-            Ok(ConnectorRow {
-                id: r.get("id")?,
-                name: r.get("name")?,
-                plugin: r.get("plugin")?,
-                config: r.get("config")?,
-                secrets: r.get("secrets")?,
-                webhook_secret: r.get("webhook_secret")?,
-                allow_ips: serde_json::from_str(&allow_ips).unwrap_or_default(),
-                enabled: r.get("enabled")?,
-                paused_reason: r.get("paused_reason")?,
-                poll_cursor: r.get("poll_cursor")?,
-                numbers: Vec::new(),
-                created_ms: r.get("created_ms")?,
-                updated_ms: r.get("updated_ms")?,
-            })
-        })
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("connector {id}")))?;
-    connector.numbers = conn
-        .prepare_cached("SELECT id, number FROM numbers WHERE connector_id = ? ORDER BY id")?
-        .query_map(params![id], |r| {
-            Ok(NumberRow {
-                id: r.get(0)?,
-                number: r.get(1)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(connector)
 }
 
 fn row(row: &SqliteRow) -> Result<ConnectorRow, StoreError> {

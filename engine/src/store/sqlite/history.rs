@@ -11,8 +11,13 @@ const MESSAGE_COLUMNS: &str = "id, connector_id, number_id, contact_id, conversa
     direction, origin, provider_message_id, content, status, error_code, error_message, \
     sms_encoding, sms_segments, attempts, created_ms, updated_ms";
 
-const CONVERSATION_COLUMNS: &str = "c.id, c.number_id, n.number, c.contact_id, c.state, c.open, \
-    c.last_message_ms, c.created_ms, c.closed_ms";
+const CONVERSATION_COLUMNS: &str = "c.id, c.number_id, n.number, c.contact_id, \
+    k.number AS contact_number, k.name AS contact_name, c.state, c.open, c.last_message_ms, \
+    c.created_ms, c.closed_ms";
+
+/// Conversations with their business number and contact, in one read.
+const CONVERSATION_FROM: &str = "conversations c JOIN numbers n ON n.id = c.number_id \
+    JOIN contacts k ON k.id = c.contact_id";
 
 /// One message.
 pub(super) async fn message(pool: &SqlitePool, id: i64) -> Result<Option<MessageRow>, StoreError> {
@@ -50,8 +55,7 @@ pub(super) async fn conversation(
     id: i64,
 ) -> Result<Option<ConversationRow>, StoreError> {
     let row = sqlx::query(&format!(
-        "SELECT {CONVERSATION_COLUMNS} FROM conversations c JOIN numbers n ON n.id = c.number_id \
-         WHERE c.id = ?"
+        "SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM} WHERE c.id = ?"
     ))
     .bind(id)
     .fetch_optional(pool)
@@ -67,7 +71,7 @@ pub(super) async fn conversations(
     contact_id: Option<i64>,
 ) -> Result<Vec<ConversationRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {CONVERSATION_COLUMNS} FROM conversations c JOIN numbers n ON n.id = c.number_id \
+        "SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM} \
          WHERE c.id < ? AND (? IS NULL OR c.contact_id = ?) ORDER BY c.id DESC LIMIT ?"
     ))
     .bind(before)
@@ -133,27 +137,16 @@ pub(super) fn ensure_contact(
 pub(super) async fn last_inbound(
     pool: &SqlitePool,
     number_id: i64,
-    contact_id: i64,
+    contact: &ContactKey,
 ) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT last_inbound_ms FROM windows WHERE number_id = ? AND contact_id = ?",
+        "SELECT w.last_inbound_ms FROM windows w JOIN contacts k ON k.id = w.contact_id \
+         WHERE w.number_id = ?1 AND (k.number = ?2 OR (?2 IS NULL AND k.user_id = ?3))",
     )
     .bind(number_id)
-    .bind(contact_id)
+    .bind(&contact.number)
+    .bind(&contact.user_id)
     .fetch_optional(pool)
-    .await?)
-}
-
-/// Events of a conversation, oldest first: `(at_ms, kind, message_id)`.
-pub(super) async fn events_of(
-    pool: &SqlitePool,
-    conversation_id: i64,
-) -> Result<Vec<(i64, String, Option<i64>)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT at_ms, kind, message_id FROM events WHERE conversation_id = ? ORDER BY id",
-    )
-    .bind(conversation_id)
-    .fetch_all(pool)
     .await?)
 }
 
@@ -185,6 +178,8 @@ fn conversation_row(row: &SqliteRow) -> Result<ConversationRow, StoreError> {
         number_id: row.try_get("number_id")?,
         number: row.try_get("number")?,
         contact_id: row.try_get("contact_id")?,
+        contact_number: row.try_get("contact_number")?,
+        contact_name: row.try_get("contact_name")?,
         state: row.try_get("state")?,
         open: row.try_get("open")?,
         last_message_ms: row.try_get("last_message_ms")?,

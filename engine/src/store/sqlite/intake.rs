@@ -407,14 +407,8 @@ pub(super) fn advance(
     status: &StatusUpdate,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let sql = match status.status {
-        MessageStatus::Sent => ADVANCE_SENT,
-        MessageStatus::Delivered => ADVANCE_DELIVERED,
-        MessageStatus::Read => ADVANCE_READ,
-        _ => ADVANCE_OTHER,
-    };
     let conversation: Option<Option<i64>> = conn
-        .prepare_cached(sql)?
+        .prepare_cached(ADVANCE)?
         .query_row(
             params![
                 status.at_ms,
@@ -436,23 +430,15 @@ pub(super) fn advance(
     Ok(true)
 }
 
-/// The forward-only status update, one per status that stamps its own time column. `?1` (the
-/// time) appears in every variant, so all take the same seven parameters.
-macro_rules! advance_sql {
-    ($stamp:literal) => {
-        concat!(
-            "UPDATE messages SET ",
-            $stamp,
-            " status = ?2, status_rank = ?3, error_code = coalesce(?4, error_code), \
-             error_message = coalesce(?5, error_message), updated_ms = ?6 \
-             WHERE id = ?7 AND status_rank < ?3 AND ?1 IS NOT NULL RETURNING conversation_id"
-        )
-    };
-}
-const ADVANCE_SENT: &str = advance_sql!("sent_ms = coalesce(sent_ms, ?1),");
-const ADVANCE_DELIVERED: &str = advance_sql!("delivered_ms = coalesce(delivered_ms, ?1),");
-const ADVANCE_READ: &str = advance_sql!("read_ms = coalesce(read_ms, ?1),");
-const ADVANCE_OTHER: &str = advance_sql!("");
+/// The forward-only status update: the status's own time column (`sent_ms`, `delivered_ms`,
+/// `read_ms`) keeps the first time it was reached.
+const ADVANCE: &str = "UPDATE messages SET \
+    sent_ms = CASE WHEN ?2 = 'sent' THEN coalesce(sent_ms, ?1) ELSE sent_ms END, \
+    delivered_ms = CASE WHEN ?2 = 'delivered' THEN coalesce(delivered_ms, ?1) ELSE delivered_ms END, \
+    read_ms = CASE WHEN ?2 = 'read' THEN coalesce(read_ms, ?1) ELSE read_ms END, \
+    status = ?2, status_rank = ?3, error_code = coalesce(?4, error_code), \
+    error_message = coalesce(?5, error_message), updated_ms = ?6 \
+    WHERE id = ?7 AND status_rank < ?3 RETURNING conversation_id";
 
 /// Keeps a status for a provider id not recorded yet.
 fn park(

@@ -72,11 +72,35 @@ pub(super) fn record(
     Ok(())
 }
 
-/// The attachments of a message, by position.
-pub(super) async fn of_message(
+/// The attachments of the messages `message_ids`, by message then position: one query for a
+/// whole page of history.
+pub(super) async fn of_messages(
     pool: &SqlitePool,
-    message_id: i64,
+    message_ids: &[i64],
 ) -> Result<Vec<MediaRow>, StoreError> {
+    let ids = serde_json::to_string(message_ids).unwrap_or_else(|_| "[]".into());
+    select(
+        pool,
+        "message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, position",
+        ids,
+    )
+    .await
+}
+
+/// One attachment by id.
+pub(super) async fn one(pool: &SqlitePool, id: i64) -> Result<Option<MediaRow>, StoreError> {
+    Ok(select(pool, "id = ?", id).await?.pop())
+}
+
+/// Media rows matching `filter` (one bound parameter).
+async fn select<T>(
+    pool: &SqlitePool,
+    filter: &str,
+    parameter: T,
+) -> Result<Vec<MediaRow>, StoreError>
+where
+    T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+{
     type Tuple = (
         i64,
         i64,
@@ -88,11 +112,11 @@ pub(super) async fn of_message(
         Option<i64>,
         Option<String>,
     );
-    let rows: Vec<Tuple> = sqlx::query_as(
+    let rows: Vec<Tuple> = sqlx::query_as(&format!(
         "SELECT id, message_id, position, state, sha256, mime_type, filename, size, error \
-         FROM media WHERE message_id = ? ORDER BY position",
-    )
-    .bind(message_id)
+         FROM media WHERE {filter}"
+    ))
+    .bind(parameter)
     .fetch_all(pool)
     .await?;
     Ok(rows
@@ -113,19 +137,4 @@ pub(super) async fn of_message(
             },
         )
         .collect())
-}
-
-/// One stored attachment by id.
-pub(super) async fn one(pool: &SqlitePool, id: i64) -> Result<Option<MediaRow>, StoreError> {
-    let message_id: Option<i64> = sqlx::query_scalar("SELECT message_id FROM media WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-    let Some(message_id) = message_id else {
-        return Ok(None);
-    };
-    Ok(of_message(pool, message_id)
-        .await?
-        .into_iter()
-        .find(|m| m.id == id))
 }

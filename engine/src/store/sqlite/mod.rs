@@ -174,7 +174,10 @@ impl Store for SqliteStore {
     }
 
     async fn create_connector(&self, new: NewConnector) -> Result<ConnectorRow, StoreError> {
-        self.write(move |conn| connectors::create(conn, new)).await
+        let id = self
+            .write(move |conn| connectors::create(conn, new))
+            .await?;
+        connectors::by_id(&self.readers, id).await
     }
 
     async fn update_connector(
@@ -183,7 +186,8 @@ impl Store for SqliteStore {
         new: NewConnector,
     ) -> Result<ConnectorRow, StoreError> {
         self.write(move |conn| connectors::update(conn, id, new))
-            .await
+            .await?;
+        connectors::by_id(&self.readers, id).await
     }
 
     async fn delete_connector(&self, id: i64) -> Result<(), StoreError> {
@@ -257,8 +261,8 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn media_of(&self, message_id: i64) -> Result<Vec<MediaRow>, StoreError> {
-        media::of_message(&self.readers, message_id).await
+    async fn media_of(&self, message_ids: &[i64]) -> Result<Vec<MediaRow>, StoreError> {
+        media::of_messages(&self.readers, message_ids).await
     }
 
     async fn media(&self, id: i64) -> Result<Option<MediaRow>, StoreError> {
@@ -303,21 +307,16 @@ impl Store for SqliteStore {
     async fn last_inbound(
         &self,
         number_id: i64,
-        contact_id: i64,
+        contact: &ContactKey,
     ) -> Result<Option<i64>, StoreError> {
-        history::last_inbound(&self.readers, number_id, contact_id).await
-    }
-
-    async fn events_of(
-        &self,
-        conversation_id: i64,
-    ) -> Result<Vec<(i64, String, Option<i64>)>, StoreError> {
-        history::events_of(&self.readers, conversation_id).await
+        history::last_inbound(&self.readers, number_id, contact).await
     }
 
     async fn upsert_template(&self, new: NewTemplate) -> Result<TemplateRow, StoreError> {
-        self.write(move |conn| catalog::upsert_template(conn, new))
-            .await
+        let id = self
+            .write(move |conn| catalog::upsert_template(conn, new))
+            .await?;
+        catalog::template_by_id(&self.readers, id).await
     }
 
     async fn delete_template(&self, id: i64) -> Result<(), StoreError> {
@@ -338,8 +337,10 @@ impl Store for SqliteStore {
     ) -> Result<BlacklistRow, StoreError> {
         let (address, direction, reason) =
             (address.to_owned(), direction.to_owned(), reason.to_owned());
-        self.write(move |conn| catalog::add_blacklist(conn, address, direction, reason, at_ms))
-            .await
+        let id = self
+            .write(move |conn| catalog::add_blacklist(conn, address, direction, reason, at_ms))
+            .await?;
+        catalog::blacklist_entry(&self.readers, id).await
     }
 
     async fn remove_blacklist(&self, id: i64) -> Result<(), StoreError> {
