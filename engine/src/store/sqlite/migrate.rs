@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "messaging",
         include_str!("migrations/0003_messaging.sql"),
     ),
+    (5, "routing", include_str!("migrations/0005_routing.sql")),
 ];
 
 /// Applies the migrations `conn`'s database has not seen yet.
