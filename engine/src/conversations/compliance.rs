@@ -194,7 +194,7 @@ impl Messaging {
             .flatten()
             .cloned()
             .collect();
-        if let Some(reason) = self.store.outbound_block(&addresses).await? {
+        if let Some(reason) = self.store.outbound_block(&addresses, number.id).await? {
             let why = if reason == "opt-out" {
                 "opted out"
             } else {

@@ -19,6 +19,7 @@ mod messages;
 #[cfg(test)]
 mod messaging_tests;
 mod plugins;
+mod routing;
 mod sqlite;
 #[cfg(test)]
 mod test_dir;
@@ -37,6 +38,10 @@ pub use messages::{
     OutboundJob, SendResult, StatusUpdate, TemplateStatusUpdate,
 };
 pub use plugins::{ActivePlugin, NewPluginVersion, PluginVersionRow};
+pub use routing::{
+    AgentStateRow, BreakRow, CampaignRow, LiveConversationRow, MemberRow, NewCampaign, NewEvent,
+    RoutingUser, RoutingWrite, TimerRow,
+};
 
 /// File name of the SQLite database inside the data directory.
 const SQLITE_FILE: &str = "switchboard.db";
@@ -250,8 +255,14 @@ pub trait Store: Send + Sync + 'static {
     /// The global blacklist.
     async fn blacklist(&self) -> Result<Vec<BlacklistRow>, StoreError>;
 
-    /// Why one of `addresses` may not be written to (`manual`, `opt-out`), if so.
-    async fn outbound_block(&self, addresses: &[String]) -> Result<Option<String>, StoreError>;
+    /// Why one of `addresses` may not be written to from business number `number_id`
+    /// (`opt-out`, or the manual reason), if so: opt-outs always block; the global manual list
+    /// unless the number's campaign switched its outgoing blacklist off; the campaign's own list.
+    async fn outbound_block(
+        &self,
+        addresses: &[String],
+        number_id: i64,
+    ) -> Result<Option<String>, StoreError>;
 
     /// Stores an API token's hash.
     async fn create_api_token(
@@ -269,6 +280,56 @@ pub trait Store: Send + Sync + 'static {
 
     /// The live API token with this hash.
     async fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiTokenRow>, StoreError>;
+
+    // --- Campaigns and breaks ---
+
+    /// Creates a campaign with its numbers and members. [`StoreError::Conflict`] if the name
+    /// is taken or a number answers into another campaign; [`StoreError::NotFound`] for an
+    /// unknown number or user.
+    async fn create_campaign(&self, new: NewCampaign) -> Result<CampaignRow, StoreError>;
+
+    /// Replaces a campaign, its numbers and members.
+    async fn update_campaign(&self, id: i64, new: NewCampaign) -> Result<CampaignRow, StoreError>;
+
+    /// Deletes a campaign that never had a conversation.
+    async fn delete_campaign(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Every campaign.
+    async fn campaigns(&self) -> Result<Vec<CampaignRow>, StoreError>;
+
+    /// One campaign.
+    async fn campaign(&self, id: i64) -> Result<Option<CampaignRow>, StoreError>;
+
+    /// Each business number's campaign: `(number id, campaign id)`.
+    async fn number_campaigns(&self) -> Result<Vec<(i64, Option<i64>)>, StoreError>;
+
+    /// Adds a named break.
+    async fn add_break(&self, name: &str, at_ms: i64) -> Result<BreakRow, StoreError>;
+
+    /// Removes a named break.
+    async fn remove_break(&self, id: i64) -> Result<(), StoreError>;
+
+    /// The named breaks.
+    async fn breaks(&self) -> Result<Vec<BreakRow>, StoreError>;
+
+    // --- Routing ---
+
+    /// Every user, as routing sees them.
+    async fn routing_users(&self) -> Result<Vec<RoutingUser>, StoreError>;
+
+    /// Agents' last stored states.
+    async fn agent_states(&self) -> Result<Vec<AgentStateRow>, StoreError>;
+
+    /// The open conversations the router holds (new, bot, queued, assigned, transferring,
+    /// closing), with their timers, by id.
+    async fn live_conversations(&self) -> Result<Vec<LiveConversationRow>, StoreError>;
+
+    /// One conversation's live fields, whatever its state.
+    async fn live_conversation(&self, id: i64) -> Result<Option<LiveConversationRow>, StoreError>;
+
+    /// Saves one routing step in one transaction: conversations whole (their timers replaced),
+    /// agents' states and events.
+    async fn save_routing(&self, write: RoutingWrite) -> Result<(), StoreError>;
 
     /// Finishes the writes already queued, then closes every connection. Calls made afterwards
     /// fail with [`StoreError::Unavailable`].

@@ -191,13 +191,21 @@ async fn select_blacklist(
 pub(super) async fn outbound_block(
     pool: &SqlitePool,
     addresses: &[String],
+    number_id: i64,
 ) -> Result<Option<String>, StoreError> {
     for address in addresses {
+        // Opt-outs always apply; the manual global list unless the number's campaign switched
+        // its outgoing blacklist off; the campaign's own entries always.
         let reason: Option<String> = sqlx::query_scalar(
-            "SELECT reason FROM blacklist WHERE address = ? AND direction IN ('out', 'both') \
-             AND scope = '' LIMIT 1",
+            "SELECT reason FROM blacklist WHERE address = ?1 AND direction IN ('out', 'both') \
+             AND (reason = 'opt-out' \
+               OR (scope = '' AND COALESCE((SELECT c.outgoing_blacklist FROM numbers n \
+                   JOIN campaigns c ON c.id = n.campaign_id WHERE n.id = ?2), 1) = 1) \
+               OR scope = 'campaign:' || (SELECT campaign_id FROM numbers WHERE id = ?2)) \
+             ORDER BY reason = 'opt-out' DESC LIMIT 1",
         )
         .bind(address)
+        .bind(number_id)
         .fetch_optional(pool)
         .await?;
         if reason.is_some() {

@@ -123,7 +123,7 @@ fn inbound(
             (id, false)
         }
         None => {
-            let id = open_conversation(conn, message.number_id, contact_id, now)?;
+            let id = open_conversation(conn, message.number_id, contact_id, "new", now)?;
             conn.prepare_cached("UPDATE messages SET conversation_id = ? WHERE id = ?")?
                 .execute(params![id, message_id])?;
             (id, true)
@@ -256,24 +256,34 @@ fn is_blocked_inbound(conn: &Connection, message: &NewInbound) -> Result<bool, S
     }
     Ok(conn
         .prepare_cached(
-            "SELECT 1 FROM blacklist WHERE address IN (?, ?) AND direction IN ('in', 'both') AND scope = ''",
+            "SELECT 1 FROM blacklist WHERE address IN (?1, ?2) AND direction IN ('in', 'both') \
+             AND ((scope = '' AND COALESCE((SELECT c.incoming_blacklist FROM numbers n \
+                   JOIN campaigns c ON c.id = n.campaign_id WHERE n.id = ?3), 1) = 1) \
+               OR scope = 'campaign:' || (SELECT campaign_id FROM numbers WHERE id = ?3))",
         )?
-        .exists(params![contact.number, contact.user_id])?)
+        .exists(params![contact.number, contact.user_id, message.number_id])?)
 }
 
 /// Opens a conversation; the caller knows none is open.
+/// `state` is `new` when the customer wrote (the router takes it) or `idle` when a send opened
+/// it (routed once the customer answers).
 pub(super) fn open_conversation(
     conn: &Connection,
     number_id: i64,
     contact_id: i64,
+    state: &str,
     now: i64,
 ) -> Result<i64, StoreError> {
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO conversations (number_id, contact_id, state, last_message_ms, created_ms, \
-             updated_ms) VALUES (?, ?, 'queued', ?, ?, ?) RETURNING id",
+             updated_ms, campaign_id) VALUES (?, ?, ?, ?, ?, ?, \
+             (SELECT campaign_id FROM numbers WHERE id = ?)) RETURNING id",
         )?
-        .query_row(params![number_id, contact_id, now, now, now], |r| r.get(0))?;
+        .query_row(
+            params![number_id, contact_id, state, now, now, now, number_id],
+            |r| r.get(0),
+        )?;
     event(conn, now, "conversation.created", Some(id), None)?;
     Ok(id)
 }

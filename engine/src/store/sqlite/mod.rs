@@ -7,6 +7,7 @@
 //! the feature they belong to.
 
 mod admin_token;
+mod campaigns;
 mod catalog;
 mod checkpoint;
 mod connectors;
@@ -16,6 +17,7 @@ mod media;
 mod migrate;
 mod outbox;
 mod plugins;
+mod routing;
 #[cfg(test)]
 mod tests;
 mod writer;
@@ -352,8 +354,12 @@ impl Store for SqliteStore {
         catalog::blacklist(&self.readers).await
     }
 
-    async fn outbound_block(&self, addresses: &[String]) -> Result<Option<String>, StoreError> {
-        catalog::outbound_block(&self.readers, addresses).await
+    async fn outbound_block(
+        &self,
+        addresses: &[String],
+        number_id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        catalog::outbound_block(&self.readers, addresses, number_id).await
     }
 
     async fn create_api_token(
@@ -378,6 +384,78 @@ impl Store for SqliteStore {
 
     async fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiTokenRow>, StoreError> {
         catalog::token_by_hash(&self.readers, hash).await
+    }
+
+    async fn create_campaign(&self, new: NewCampaign) -> Result<CampaignRow, StoreError> {
+        let id = self.write(move |conn| campaigns::create(conn, new)).await?;
+        self.campaign(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("campaign {id}")))
+    }
+
+    async fn update_campaign(&self, id: i64, new: NewCampaign) -> Result<CampaignRow, StoreError> {
+        self.write(move |conn| campaigns::update(conn, id, new))
+            .await?;
+        self.campaign(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("campaign {id}")))
+    }
+
+    async fn delete_campaign(&self, id: i64) -> Result<(), StoreError> {
+        self.write(move |conn| campaigns::delete(conn, id)).await
+    }
+
+    async fn campaigns(&self) -> Result<Vec<CampaignRow>, StoreError> {
+        campaigns::list(&self.readers, None).await
+    }
+
+    async fn campaign(&self, id: i64) -> Result<Option<CampaignRow>, StoreError> {
+        Ok(campaigns::list(&self.readers, Some(id)).await?.pop())
+    }
+
+    async fn number_campaigns(&self) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+        campaigns::number_campaigns(&self.readers).await
+    }
+
+    async fn add_break(&self, name: &str, at_ms: i64) -> Result<BreakRow, StoreError> {
+        let owned = name.to_owned();
+        let id = self
+            .write(move |conn| campaigns::add_break(conn, &owned, at_ms))
+            .await?;
+        Ok(BreakRow {
+            id,
+            name: name.to_owned(),
+            created_ms: at_ms,
+        })
+    }
+
+    async fn remove_break(&self, id: i64) -> Result<(), StoreError> {
+        self.write(move |conn| campaigns::remove_break(conn, id))
+            .await
+    }
+
+    async fn breaks(&self) -> Result<Vec<BreakRow>, StoreError> {
+        campaigns::breaks(&self.readers).await
+    }
+
+    async fn routing_users(&self) -> Result<Vec<RoutingUser>, StoreError> {
+        routing::users(&self.readers).await
+    }
+
+    async fn agent_states(&self) -> Result<Vec<AgentStateRow>, StoreError> {
+        routing::agent_states(&self.readers).await
+    }
+
+    async fn live_conversations(&self) -> Result<Vec<LiveConversationRow>, StoreError> {
+        routing::live(&self.readers).await
+    }
+
+    async fn live_conversation(&self, id: i64) -> Result<Option<LiveConversationRow>, StoreError> {
+        routing::one(&self.readers, id).await
+    }
+
+    async fn save_routing(&self, write: RoutingWrite) -> Result<(), StoreError> {
+        self.write(move |conn| routing::save(conn, write)).await
     }
 
     async fn close(&self) {

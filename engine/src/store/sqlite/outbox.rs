@@ -16,7 +16,7 @@ pub(super) fn enqueue(conn: &Connection, new: NewOutbound) -> Result<(i64, i64),
                 .optional()?;
             match open {
                 Some(id) => id,
-                None => open_conversation(conn, new.number_id, new.contact_id, new.at_ms)?,
+                None => open_conversation(conn, new.number_id, new.contact_id, "idle", new.at_ms)?,
             }
         }
     };
