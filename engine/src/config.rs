@@ -12,8 +12,10 @@ use std::time::Duration;
 use serde::Deserialize;
 
 mod messaging;
+mod routing;
 
 pub use messaging::MessagingSettings;
+pub use routing::RoutingConfig;
 
 use crate::plugins::RegistryLimits;
 use crate::plugins::RuntimeConfig;
@@ -27,6 +29,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("SWITCHBOARD_LOG", "log"),
     ("SWITCHBOARD_ADMIN_TOKEN", "admin_token"),
     ("SWITCHBOARD_SECRET_KEY", "secret_key"),
+    (
+        "SWITCHBOARD_DISCONNECT_GRACE_SECS",
+        "routing.disconnect_grace_secs",
+    ),
 ];
 
 /// Where the data lives unless told otherwise.
@@ -67,6 +73,8 @@ pub struct Config {
     pub plugins: PluginSettings,
     /// Webhooks, the sender, media and opt-out.
     pub messaging: MessagingSettings,
+    /// The router.
+    pub routing: RoutingConfig,
     /// `serve --demo`: seed the demo's sandbox connector. Not a file setting.
     #[serde(skip)]
     pub demo: bool,
@@ -166,6 +174,7 @@ impl Default for Config {
             secret_key: None,
             plugins: PluginSettings::default(),
             messaging: MessagingSettings::default(),
+            routing: RoutingConfig::default(),
             demo: false,
         }
     }
@@ -253,6 +262,13 @@ impl Config {
                 "SWITCHBOARD_LOG" => self.log = value,
                 "SWITCHBOARD_ADMIN_TOKEN" => self.admin_token = Some(Secret(value)),
                 "SWITCHBOARD_SECRET_KEY" => self.secret_key = Some(Secret(value)),
+                "SWITCHBOARD_DISCONNECT_GRACE_SECS" => {
+                    self.routing.disconnect_grace_secs =
+                        value.trim().parse().map_err(|_| ConfigError::Env {
+                            var,
+                            message: format!("`{value}` is not a number of seconds"),
+                        })?;
+                }
                 _ => {}
             }
         }

@@ -168,6 +168,14 @@ async fn open_services(
     if config.demo {
         crate::demo::seed(&messaging, address).await;
     }
+    let router = crate::routing::wiring::start(
+        &messaging,
+        Arc::new(crate::routing::hub::Hub::default()),
+        config.routing.router_settings(),
+        Arc::new(|_agent| {}),
+    )
+    .await?;
+    state.set_router(router);
     state.set_messaging(messaging.clone());
     state.set_registry(registry);
     Ok((store, messaging))

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod plugins;
 pub mod state;
 pub mod webhooks;
+pub mod ws;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

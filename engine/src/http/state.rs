@@ -12,6 +12,7 @@ use super::auth::AdminToken;
 use super::error::ApiError;
 use crate::plugins::Registry;
 use crate::providers::Messaging;
+use crate::routing::task::Router;
 
 /// The state every handler gets. Cheap to clone.
 #[derive(Clone)]
@@ -23,6 +24,7 @@ struct Inner {
     registry: OnceLock<Arc<Registry>>,
     admin_token: OnceLock<AdminToken>,
     messaging: OnceLock<Arc<Messaging>>,
+    router: OnceLock<Router>,
     max_upload_bytes: usize,
     limits: BodyLimits,
     started_at: SystemTime,
@@ -55,6 +57,7 @@ impl AppState {
                 registry: OnceLock::new(),
                 admin_token: OnceLock::new(),
                 messaging: OnceLock::new(),
+                router: OnceLock::new(),
                 max_upload_bytes,
                 limits: BodyLimits::default(),
                 started_at: SystemTime::now(),
@@ -106,6 +109,16 @@ impl AppState {
     /// Records the messaging service. Only the first call counts.
     pub fn set_messaging(&self, messaging: Arc<Messaging>) {
         let _ = self.inner.messaging.set(messaging);
+    }
+
+    /// Records the router. Only the first call counts.
+    pub fn set_router(&self, router: Router) {
+        let _ = self.inner.router.set(router);
+    }
+
+    /// The router, or `503 not_ready` while it loads.
+    pub fn router(&self) -> Result<&Router, ApiError> {
+        self.inner.router.get().ok_or_else(ApiError::not_ready)
     }
 
     /// The messaging service, or `503 not_ready` while it loads.

@@ -147,6 +147,7 @@ impl Messaging {
             .into_iter()
             .map(|event| self.item_of(&connector, event, received_ms, &raw_body))
             .collect::<Result<Vec<_>, _>>()?;
+        let contents = inbound_contents(&items);
         let outcomes = if items.is_empty() {
             Vec::new()
         } else {
@@ -160,20 +161,34 @@ impl Messaging {
                 .await
                 .map_err(|e| IntakeError::Unavailable(format!("storing failed: {e}")))?
         };
-        self.after_intake(&outcomes);
+        self.after_intake(&connector, &outcomes, &contents, received_ms);
         Ok(Accepted {
             response: result.response,
             outcomes,
         })
     }
 
-    /// Wakes the workers that have new work from what was stored.
-    pub(crate) fn after_intake(&self, outcomes: &[IntakeOutcome]) {
-        for outcome in outcomes {
+    /// Wakes the workers that have new work from what was stored, and hands new messages to
+    /// the router. `contents` are the items' contents (`None` for non-messages), in order.
+    pub(crate) fn after_intake(
+        &self,
+        connector: &LiveConnector,
+        outcomes: &[IntakeOutcome],
+        contents: &[Option<String>],
+        received_ms: i64,
+    ) {
+        let has_window = connector.capabilities.as_ref().is_some_and(|c| {
+            c.templates == crate::plugins::provider::TemplateRule::RequiredOutsideWindow
+                && c.session_window_ms.is_some()
+        });
+        let mut routed = Vec::new();
+        for (outcome, content) in outcomes.iter().zip(contents) {
             if let IntakeOutcome::Message {
                 duplicate: false,
                 blocked: false,
                 reply_id,
+                message_id,
+                conversation_id,
                 ..
             } = outcome
             {
@@ -181,7 +196,19 @@ impl Messaging {
                     self.outbox_wakeup.notify_waiters();
                 }
                 self.media_wakeup.notify_one();
+                if let (Some(conversation), Some(content)) = (conversation_id, content) {
+                    routed.push(crate::routing::lifecycle::Inbound {
+                        conversation: *conversation,
+                        message: *message_id,
+                        content: Content::from_json(content),
+                        at_ms: received_ms,
+                        has_window,
+                    });
+                }
             }
+        }
+        if let Some(router) = self.router.get() {
+            router.inbound(routed);
         }
     }
 
@@ -347,4 +374,15 @@ mod tests {
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
     }
+}
+
+/// The content JSON of each item that is a message, aligned with the items.
+pub(crate) fn inbound_contents(items: &[IntakeItem]) -> Vec<Option<String>> {
+    items
+        .iter()
+        .map(|item| match item {
+            IntakeItem::Message(m) => Some(m.content.clone()),
+            _ => None,
+        })
+        .collect()
 }

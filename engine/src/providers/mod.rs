@@ -85,6 +85,8 @@ pub struct Messaging {
     pub sandbox: sandbox::Sandbox,
     /// Counters for `/metrics`.
     pub stats: stats::MessagingStats,
+    /// The router new inbound messages go to, once it runs.
+    pub router: std::sync::OnceLock<crate::routing::task::Router>,
 }
 
 impl Messaging {
@@ -121,6 +123,7 @@ impl Messaging {
             signer,
             sandbox: sandbox::Sandbox::default(),
             stats: stats::MessagingStats::default(),
+            router: std::sync::OnceLock::new(),
             store,
             registry,
             connectors,

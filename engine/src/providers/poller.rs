@@ -144,6 +144,7 @@ async fn round(
     if items.is_empty() && next == *cursor {
         return Ok(batch.more);
     }
+    let contents = super::intake::inbound_contents(&items);
     let outcomes = messaging
         .store
         .record_intake(IntakeBatch {
@@ -155,7 +156,7 @@ async fn round(
         .await
         .map_err(|e| e.to_string())?;
     messaging.stats.intake(&outcomes);
-    messaging.after_intake(&outcomes);
+    messaging.after_intake(&connector, &outcomes, &contents, received_ms);
     *cursor = next;
     Ok(batch.more)
 }

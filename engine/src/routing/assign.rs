@@ -221,6 +221,7 @@ impl RouterCore {
         let campaign = c.row.campaign_id.unwrap_or(0);
         let from = c.row.transfer_from_agent_id.take();
         let first = c.row.assigned_ms.is_none();
+        let waited = c.row.queued_ms.map(|q| now - q);
         if from.is_some() {
             c.row.previous_agent_id = from;
             c.clear_timer(timer::TRANSFER);
@@ -237,6 +238,10 @@ impl RouterCore {
         c.bot_busy = false;
         if let Some(from) = from {
             self.release(from, campaign, now);
+        }
+        if let (true, Some(waited), Some(k)) = (first, waited, self.campaigns.get_mut(&campaign)) {
+            k.waited_total_ms += waited;
+            k.waited_count += 1;
         }
         self.hold(agent, campaign);
         if let Some(a) = self.agents.get_mut(&agent) {

@@ -54,7 +54,7 @@ pub(super) struct Deadline {
 }
 
 /// Campaigns, agents and conversations in memory.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RouterCore {
     pub settings: RouterSettings,
     pub agents: HashMap<i64, Agent>,
@@ -195,6 +195,8 @@ impl RouterCore {
                     abandoned_late: 0,
                     abandoned: 0,
                     completed: 0,
+                    waited_total_ms: 0,
+                    waited_count: 0,
                     row,
                 },
             );
@@ -472,6 +474,30 @@ impl RouterCore {
     /// The campaigns waiting for a pass (taken by the task).
     pub(super) fn fx_route(&mut self) -> BTreeSet<i64> {
         std::mem::take(&mut self.fx.route)
+    }
+
+    /// Where a queued conversation stands: position, queue length and the expected wait (the
+    /// average wait of those assigned so far, the service level threshold before any, times the
+    /// position).
+    pub fn queue_place(&self, id: i64) -> Option<super::effects::QueuePlace> {
+        let c = self.conversations.get(&id)?;
+        let key = c.queue_key()?;
+        let k = self.campaigns.get(&c.row.campaign_id?)?;
+        let position = k.queue.range(..=key).count();
+        if position == 0 || !k.queue.contains(&key) {
+            return None;
+        }
+        let average = if k.waited_count > 0 {
+            k.waited_total_ms / i64::try_from(k.waited_count).unwrap_or(1)
+        } else {
+            i64::from(k.settings.service_level_secs) * 1000
+        };
+        Some(super::effects::QueuePlace {
+            position: u32::try_from(position).unwrap_or(u32::MAX),
+            waiting: u32::try_from(k.queue.len()).unwrap_or(u32::MAX),
+            expected_wait_ms: u64::try_from(average.max(0)).unwrap_or(0)
+                * u64::try_from(position).unwrap_or(1),
+        })
     }
 
     /// The campaign of a business number.

@@ -82,6 +82,19 @@ pub struct BotCall {
     pub plugin: String,
     pub config: String,
     pub trigger: Trigger,
+    /// The bot's variables as it last set them.
+    pub variables: std::collections::BTreeMap<String, String>,
+    /// Where the conversation stands in the queue, when it is queued.
+    pub queue: Option<QueuePlace>,
+}
+
+/// A queued conversation's place, for bots that tell the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueuePlace {
+    /// 1-based.
+    pub position: u32,
+    pub waiting: u32,
+    pub expected_wait_ms: u64,
 }
 
 /// A message to send to a conversation's customer through the compliance gate.
@@ -94,7 +107,7 @@ pub struct Outgoing {
 }
 
 /// Everything one step produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Effects {
     /// Conversations whose live fields changed.
     pub conversations: BTreeSet<i64>,

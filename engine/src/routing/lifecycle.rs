@@ -239,14 +239,18 @@ impl RouterCore {
         c.bot_busy = true;
         c.row.bot = Some(binding.plugin.clone());
         c.row.bot_stage = Some(stage.word().into());
-        self.fx.bots.push(BotCall {
+        let call = BotCall {
             conversation: id,
             campaign: campaign_id,
             stage,
             plugin: binding.plugin.clone(),
             config: binding.config_text(),
             trigger,
-        });
+            variables: c.row.bot_variables.clone(),
+            queue: None,
+        };
+        let queue = self.queue_place(id);
+        self.fx.bots.push(BotCall { queue, ..call });
         self.touch(id);
     }
 

@@ -158,6 +158,9 @@ pub struct Campaign {
     pub abandoned_late: u64,
     pub abandoned: u64,
     pub completed: u64,
+    /// Time waited by the conversations assigned so far, for the expected wait.
+    pub waited_total_ms: i64,
+    pub waited_count: u64,
 }
 
 /// A place in a queue.

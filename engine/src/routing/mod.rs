@@ -12,6 +12,7 @@ pub mod actions;
 pub mod agents;
 pub mod assign;
 pub mod board;
+pub mod bot_context;
 pub mod bot_steps;
 pub mod campaign;
 pub mod core;
@@ -25,6 +26,7 @@ pub mod schedule;
 pub mod task;
 pub mod timers;
 pub mod validate;
+pub mod wiring;
 
 pub use pass::{DecidedBy, PassOutcome, route_pass, route_with};
 pub use validate::validate;

@@ -350,6 +350,49 @@ pub struct ConversationRow {
     pub created_ms: i64,
     /// Closed.
     pub closed_ms: Option<i64>,
+    /// Campaign.
+    pub campaign_id: Option<i64>,
+    /// The agent holding it (or who held it last).
+    pub agent_id: Option<i64>,
+    /// While transferring to an agent: that agent.
+    pub transfer_to_agent_id: Option<i64>,
+    /// Why it ended.
+    pub end_reason: Option<String>,
+    /// Disposition code.
+    pub disposition: Option<String>,
+    /// Survey score.
+    pub csat: Option<i64>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// When it entered the queue.
+    pub queued_ms: Option<i64>,
+    /// The first agent reply.
+    pub first_reply_ms: Option<i64>,
+}
+
+/// Which conversations to list (all filters optional), newest first, before a cursor id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConversationFilter {
+    /// Only ids below this.
+    pub before: Option<i64>,
+    /// Page size.
+    pub limit: i64,
+    /// Only this contact's.
+    pub contact_id: Option<i64>,
+    /// Created at or after (ms).
+    pub from_ms: Option<i64>,
+    /// Created before (ms).
+    pub to_ms: Option<i64>,
+    /// The customer's number (E.164).
+    pub contact_number: Option<String>,
+    /// The business number (E.164).
+    pub business_number: Option<String>,
+    /// Only these campaigns (a supervisor's scope, or one asked for).
+    pub campaigns: Option<Vec<i64>>,
+    /// Only those an agent held.
+    pub agent_id: Option<i64>,
+    /// Only open (true) or ended (false) ones.
+    pub open: Option<bool>,
 }
 
 /// A stored contact.

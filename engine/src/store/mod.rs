@@ -33,14 +33,14 @@ pub use catalog::{ApiTokenRow, BlacklistRow, NewTemplate, TemplateRow};
 pub use connectors::{ConnectorRow, NewConnector, NumberRow};
 pub use error::StoreError;
 pub use messages::{
-    ConsentChange, ContactKey, ContactRow, ConversationRow, IntakeBatch, IntakeItem, IntakeOutcome,
-    MediaJob, MediaResult, MediaRow, MessageRow, MessageStatus, NewInbound, NewMedia, NewOutbound,
-    OutboundJob, SendResult, StatusUpdate, TemplateStatusUpdate,
+    ConsentChange, ContactKey, ContactRow, ConversationFilter, ConversationRow, IntakeBatch,
+    IntakeItem, IntakeOutcome, MediaJob, MediaResult, MediaRow, MessageRow, MessageStatus,
+    NewInbound, NewMedia, NewOutbound, OutboundJob, SendResult, StatusUpdate, TemplateStatusUpdate,
 };
 pub use plugins::{ActivePlugin, NewPluginVersion, PluginVersionRow};
 pub use routing::{
-    AgentStateRow, BreakRow, CampaignRow, LiveConversationRow, MemberRow, NewCampaign, NewEvent,
-    RoutingUser, RoutingWrite, TimerRow,
+    AgentStateRow, BreakRow, CampaignRow, InternalMessageRow, LiveConversationRow, MemberRow,
+    NewCampaign, NewEvent, NoteRow, RoutingUser, RoutingWrite, TimerRow,
 };
 
 /// File name of the SQLite database inside the data directory.
@@ -207,12 +207,10 @@ pub trait Store: Send + Sync + 'static {
     /// One conversation.
     async fn conversation(&self, id: i64) -> Result<Option<ConversationRow>, StoreError>;
 
-    /// Conversations newest first with ids below `before`, optionally one contact's.
+    /// Conversations newest first, filtered.
     async fn conversations(
         &self,
-        before: i64,
-        limit: i64,
-        contact_id: Option<i64>,
+        filter: ConversationFilter,
     ) -> Result<Vec<ConversationRow>, StoreError>;
 
     /// One contact.
@@ -330,6 +328,53 @@ pub trait Store: Send + Sync + 'static {
     /// Saves one routing step in one transaction: conversations whole (their timers replaced),
     /// agents' states and events.
     async fn save_routing(&self, write: RoutingWrite) -> Result<(), StoreError>;
+
+    // --- Around a conversation ---
+
+    /// Adds an internal note; returns its id.
+    async fn add_note(
+        &self,
+        conversation_id: i64,
+        user_id: i64,
+        text: &str,
+        at_ms: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// A conversation's notes, oldest first.
+    async fn notes(&self, conversation_id: i64) -> Result<Vec<NoteRow>, StoreError>;
+
+    /// Replaces a conversation's tags.
+    async fn set_tags(&self, id: i64, tags: Vec<String>, at_ms: i64) -> Result<(), StoreError>;
+
+    /// Sets a contact's name and attributes (JSON object); `None` keeps the stored value.
+    async fn update_contact(
+        &self,
+        id: i64,
+        name: Option<String>,
+        attributes: Option<String>,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// A contact's attributes (JSON object text).
+    async fn contact_attributes(&self, id: i64) -> Result<Option<String>, StoreError>;
+
+    /// Stores an internal message between users; returns its id.
+    async fn add_internal_message(
+        &self,
+        from_user: i64,
+        to_user: i64,
+        text: &str,
+        at_ms: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// Internal messages between two users, oldest first, ids below `before`.
+    async fn internal_messages(
+        &self,
+        a: i64,
+        b: i64,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<InternalMessageRow>, StoreError>;
 
     /// Finishes the writes already queued, then closes every connection. Calls made afterwards
     /// fail with [`StoreError::Unavailable`].

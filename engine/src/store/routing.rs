@@ -211,3 +211,23 @@ impl RoutingWrite {
         self.conversations.is_empty() && self.agents.is_empty() && self.events.is_empty()
     }
 }
+
+/// An internal note on a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub user_id: i64,
+    pub text: String,
+    pub created_ms: i64,
+}
+
+/// An internal message between users (a supervisor's chat with an agent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalMessageRow {
+    pub id: i64,
+    pub from_user: i64,
+    pub to_user: i64,
+    pub text: String,
+    pub created_ms: i64,
+}

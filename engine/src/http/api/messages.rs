@@ -14,7 +14,7 @@ use crate::conversations::Content;
 use crate::conversations::compliance::{Queued, SendRequest};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::store::{ConversationRow, MediaRow, MessageRow};
+use crate::store::{ConversationFilter, ConversationRow, MediaRow, MessageRow};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -131,6 +131,20 @@ pub struct ConversationView {
     pub last_message_at: String,
     /// Created, RFC 3339.
     pub created_at: String,
+    /// Ended, RFC 3339.
+    pub closed_at: Option<String>,
+    /// Campaign.
+    pub campaign_id: Option<i64>,
+    /// The agent holding it, or who held it last.
+    pub agent_id: Option<i64>,
+    /// Why it ended.
+    pub end_reason: Option<String>,
+    /// Disposition code.
+    pub disposition: Option<String>,
+    /// Survey score 1–5.
+    pub csat: Option<i64>,
+    /// Tags.
+    pub tags: Vec<String>,
 }
 
 /// Sends a message through the compliance gate. `202`: queued; statuses follow.
@@ -182,16 +196,17 @@ pub async fn conversations(
 ) -> Result<Json<Vec<ConversationView>>, ApiError> {
     let store = &state.messaging()?.store;
     let rows = store
-        .conversations(
-            query.before.unwrap_or(i64::MAX),
-            page_limit(query.limit),
-            query.contact_id,
-        )
+        .conversations(ConversationFilter {
+            before: query.before,
+            limit: page_limit(query.limit),
+            contact_id: query.contact_id,
+            ..ConversationFilter::default()
+        })
         .await?;
     Ok(Json(rows.into_iter().map(conversation_view).collect()))
 }
 
-fn conversation_view(row: ConversationRow) -> ConversationView {
+pub(crate) fn conversation_view(row: ConversationRow) -> ConversationView {
     ConversationView {
         id: row.id,
         number: row.number,
@@ -202,6 +217,13 @@ fn conversation_view(row: ConversationRow) -> ConversationView {
         open: row.open,
         last_message_at: clock::rfc3339(row.last_message_ms),
         created_at: clock::rfc3339(row.created_ms),
+        closed_at: row.closed_ms.map(clock::rfc3339),
+        campaign_id: row.campaign_id,
+        agent_id: row.agent_id,
+        end_reason: row.end_reason,
+        disposition: row.disposition,
+        csat: row.csat,
+        tags: row.tags,
     }
 }
 

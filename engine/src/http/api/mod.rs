@@ -3,13 +3,18 @@
 //! document at `/api/openapi.json` ([`openapi`]).
 
 pub mod blacklist;
+pub mod campaigns;
 pub mod connectors;
+pub mod desk;
 pub mod media;
 pub mod messages;
 pub mod openapi;
+pub mod recordings;
 pub mod sandbox;
+pub mod supervise;
 pub mod templates;
 pub mod tokens;
+pub mod visibility;
 
 use axum::Router;
 
@@ -21,6 +26,7 @@ pub fn admin_routes() -> Router<AppState> {
         .merge(connectors::router())
         .merge(tokens::router())
         .merge(templates::admin_router())
+        .merge(campaigns::admin_router())
 }
 
 /// Routes an admin or an API token may call.

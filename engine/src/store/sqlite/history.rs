@@ -5,18 +5,21 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
-use crate::store::{ContactKey, ContactRow, ConversationRow, MessageRow, StoreError};
+use crate::store::{
+    ContactKey, ContactRow, ConversationFilter, ConversationRow, MessageRow, StoreError,
+};
 
 const MESSAGE_COLUMNS: &str = "id, connector_id, number_id, contact_id, conversation_id, \
     direction, origin, provider_message_id, content, status, error_code, error_message, \
     sms_encoding, sms_segments, attempts, created_ms, updated_ms";
 
-const CONVERSATION_COLUMNS: &str = "c.id, c.number_id, n.number, c.contact_id, \
+pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.number_id, n.number, c.contact_id, \
     k.number AS contact_number, k.name AS contact_name, c.state, c.open, c.last_message_ms, \
-    c.created_ms, c.closed_ms";
+    c.created_ms, c.closed_ms, c.campaign_id, c.agent_id, c.transfer_to_agent_id, c.end_reason, \
+    c.disposition, c.csat, c.tags, c.queued_ms, c.first_reply_ms";
 
 /// Conversations with their business number and contact, in one read.
-const CONVERSATION_FROM: &str = "conversations c JOIN numbers n ON n.id = c.number_id \
+pub(super) const CONVERSATION_FROM: &str = "conversations c JOIN numbers n ON n.id = c.number_id \
     JOIN contacts k ON k.id = c.contact_id";
 
 /// One message.
@@ -63,21 +66,35 @@ pub(super) async fn conversation(
     row.as_ref().map(conversation_row).transpose()
 }
 
-/// Conversations newest first, before the id `before` (a cursor), optionally of one contact.
+/// Conversations newest first, filtered (see [`ConversationFilter`]).
 pub(super) async fn conversations(
     pool: &SqlitePool,
-    before: i64,
-    limit: i64,
-    contact_id: Option<i64>,
+    filter: ConversationFilter,
 ) -> Result<Vec<ConversationRow>, StoreError> {
+    let campaigns = filter
+        .campaigns
+        .as_ref()
+        .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
     let rows = sqlx::query(&format!(
         "SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM} \
-         WHERE c.id < ? AND (? IS NULL OR c.contact_id = ?) ORDER BY c.id DESC LIMIT ?"
+         WHERE c.id < ?1 AND (?2 IS NULL OR c.contact_id = ?2) \
+         AND (?3 IS NULL OR c.created_ms >= ?3) AND (?4 IS NULL OR c.created_ms < ?4) \
+         AND (?5 IS NULL OR k.number = ?5) AND (?6 IS NULL OR n.number = ?6) \
+         AND (?7 IS NULL OR c.campaign_id IN (SELECT value FROM json_each(?7))) \
+         AND (?8 IS NULL OR c.agent_id = ?8 OR c.previous_agent_id = ?8) \
+         AND (?9 IS NULL OR c.open = ?9) \
+         ORDER BY c.id DESC LIMIT ?10"
     ))
-    .bind(before)
-    .bind(contact_id)
-    .bind(contact_id)
-    .bind(limit)
+    .bind(filter.before.unwrap_or(i64::MAX))
+    .bind(filter.contact_id)
+    .bind(filter.from_ms)
+    .bind(filter.to_ms)
+    .bind(&filter.contact_number)
+    .bind(&filter.business_number)
+    .bind(campaigns)
+    .bind(filter.agent_id)
+    .bind(filter.open)
+    .bind(filter.limit)
     .fetch_all(pool)
     .await?;
     rows.iter().map(conversation_row).collect()
@@ -172,7 +189,7 @@ fn message_row(row: &SqliteRow) -> Result<MessageRow, StoreError> {
     })
 }
 
-fn conversation_row(row: &SqliteRow) -> Result<ConversationRow, StoreError> {
+pub(super) fn conversation_row(row: &SqliteRow) -> Result<ConversationRow, StoreError> {
     Ok(ConversationRow {
         id: row.try_get("id")?,
         number_id: row.try_get("number_id")?,
@@ -185,5 +202,14 @@ fn conversation_row(row: &SqliteRow) -> Result<ConversationRow, StoreError> {
         last_message_ms: row.try_get("last_message_ms")?,
         created_ms: row.try_get("created_ms")?,
         closed_ms: row.try_get("closed_ms")?,
+        campaign_id: row.try_get("campaign_id")?,
+        agent_id: row.try_get("agent_id")?,
+        transfer_to_agent_id: row.try_get("transfer_to_agent_id")?,
+        end_reason: row.try_get("end_reason")?,
+        disposition: row.try_get("disposition")?,
+        csat: row.try_get("csat")?,
+        tags: serde_json::from_str(&row.try_get::<String, _>("tags")?).unwrap_or_default(),
+        queued_ms: row.try_get("queued_ms")?,
+        first_reply_ms: row.try_get("first_reply_ms")?,
     })
 }

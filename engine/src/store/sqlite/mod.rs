@@ -20,6 +20,7 @@ mod plugins;
 mod routing;
 #[cfg(test)]
 mod tests;
+mod workspace;
 mod writer;
 
 use std::path::Path;
@@ -290,11 +291,9 @@ impl Store for SqliteStore {
 
     async fn conversations(
         &self,
-        before: i64,
-        limit: i64,
-        contact_id: Option<i64>,
+        filter: ConversationFilter,
     ) -> Result<Vec<ConversationRow>, StoreError> {
-        history::conversations(&self.readers, before, limit, contact_id).await
+        history::conversations(&self.readers, filter).await
     }
 
     async fn contact(&self, id: i64) -> Result<Option<ContactRow>, StoreError> {
@@ -456,6 +455,66 @@ impl Store for SqliteStore {
 
     async fn save_routing(&self, write: RoutingWrite) -> Result<(), StoreError> {
         self.write(move |conn| routing::save(conn, write)).await
+    }
+
+    async fn add_note(
+        &self,
+        conversation_id: i64,
+        user_id: i64,
+        text: &str,
+        at_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let text = text.to_owned();
+        self.write(move |conn| workspace::add_note(conn, conversation_id, user_id, &text, at_ms))
+            .await
+    }
+
+    async fn notes(&self, conversation_id: i64) -> Result<Vec<NoteRow>, StoreError> {
+        workspace::notes(&self.readers, conversation_id).await
+    }
+
+    async fn set_tags(&self, id: i64, tags: Vec<String>, at_ms: i64) -> Result<(), StoreError> {
+        self.write(move |conn| workspace::set_tags(conn, id, &tags, at_ms))
+            .await
+    }
+
+    async fn update_contact(
+        &self,
+        id: i64,
+        name: Option<String>,
+        attributes: Option<String>,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            workspace::update_contact(conn, id, name.as_deref(), attributes.as_deref(), at_ms)
+        })
+        .await
+    }
+
+    async fn contact_attributes(&self, id: i64) -> Result<Option<String>, StoreError> {
+        workspace::contact_attributes(&self.readers, id).await
+    }
+
+    async fn add_internal_message(
+        &self,
+        from_user: i64,
+        to_user: i64,
+        text: &str,
+        at_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let text = text.to_owned();
+        self.write(move |conn| workspace::add_internal(conn, from_user, to_user, &text, at_ms))
+            .await
+    }
+
+    async fn internal_messages(
+        &self,
+        a: i64,
+        b: i64,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<InternalMessageRow>, StoreError> {
+        workspace::internal_between(&self.readers, a, b, before, limit).await
     }
 
     async fn close(&self) {
