@@ -7,6 +7,7 @@
 //! - [`keywords`]: opt-out and opt-in keywords.
 //! - [`compliance`]: the one gate every outbound message passes (blacklist, 24 h window,
 //!   templates, recipient).
+//! - [`transcript`]: a conversation rendered for download, as text or an HTML page.
 
 pub mod address;
 pub mod compliance;
@@ -14,5 +15,6 @@ pub mod content;
 pub mod keywords;
 pub mod sms;
 pub mod template;
+pub mod transcript;
 
 pub use content::Content;

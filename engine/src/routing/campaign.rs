@@ -209,11 +209,6 @@ impl CampaignSettings {
         }
         (mask, unknown)
     }
-
-    /// Whether the campaign takes customers at `at_ms`.
-    pub fn is_open(&self, at_ms: i64) -> bool {
-        self.schedule.as_ref().is_none_or(|s| s.is_open(at_ms))
-    }
 }
 
 #[cfg(test)]

@@ -183,11 +183,21 @@ impl RouterCore {
                     (m.user_id, Membership { penalty, skills })
                 })
                 .collect();
+            let schedule = settings.schedule.as_ref().and_then(|s| match s.compile() {
+                Ok(compiled) => Some(Arc::new(compiled)),
+                Err(error) => {
+                    // Saved schedules were validated; one that no longer compiles (a zone gone
+                    // from the system's database) must not take the campaign down.
+                    tracing::error!(campaign = row.id, %error, "stored schedule does not compile; open at all hours");
+                    None
+                }
+            });
             self.campaign_names.insert(row.name.to_lowercase(), row.id);
             self.campaigns.insert(
                 row.id,
                 Campaign {
                     settings: Arc::new(settings),
+                    schedule,
                     members,
                     queue: Default::default(),
                     answered_in_time: 0,

@@ -483,3 +483,50 @@ fn the_service_level_counts_answers_and_late_abandons() {
         .expect("figures");
     assert_eq!(figures.service_level, Some(50.0));
 }
+
+/// ms of a local wall-clock time in Buenos Aires (UTC−3, no daylight saving).
+fn buenos_aires(date: &str, time: &str) -> i64 {
+    let ts: jiff::Timestamp = format!("{date}T{time}-03:00").parse().expect("instant");
+    ts.as_millisecond()
+}
+
+fn night_shift() -> CampaignSettings {
+    let schedule: super::schedule::Schedule = serde_json::from_value(serde_json::json!({
+        "time_zone": "America/Argentina/Buenos_Aires",
+        "weekly": [{ "days": ["fri"], "start": "22:00", "end": "06:00" },
+                   { "days": ["mon", "tue", "wed", "thu"], "start": "09:00", "end": "18:00" }],
+        "holidays": ["2026-12-08"],
+    }))
+    .expect("schedule");
+    CampaignSettings {
+        schedule: Some(schedule),
+        out_of_hours_message: Some("We are closed".into()),
+        ..CampaignSettings::default()
+    }
+}
+
+#[test]
+fn out_of_hours_replies_and_ends_overnight_ranges_included() {
+    let mut core = router(night_shift(), &[1], 5);
+    // Saturday 2026-11-28 at 01:00: inside Friday's 22:00–06:00 range.
+    arrive(&mut core, 1, buenos_aires("2026-11-28", "01:00:00"));
+    assert_eq!(st(&core, 1), state::QUEUED);
+    // Saturday at 07:00: closed.
+    let now = buenos_aires("2026-11-28", "07:00:00");
+    arrive(&mut core, 2, now);
+    assert_eq!(st(&core, 2), state::CLOSED);
+    let (fx, _) = core.take(now);
+    assert!(fx.sends.iter().any(|s| s.conversation == 2
+        && s.content == Content::Text { text: "We are closed".into() }));
+}
+
+#[test]
+fn a_holiday_closes_its_day() {
+    let mut core = router(night_shift(), &[1], 5);
+    // Tuesday 2026-12-08 is a holiday; Tuesday 2026-12-01 is not.
+    arrive(&mut core, 1, buenos_aires("2026-12-08", "10:00:00"));
+    assert_eq!(st(&core, 1), state::CLOSED);
+    assert_eq!(core.conversations[&1].row.end_reason.as_deref(), Some("out_of_hours"));
+    arrive(&mut core, 2, buenos_aires("2026-12-01", "10:00:00"));
+    assert_eq!(st(&core, 2), state::QUEUED);
+}

@@ -112,6 +112,7 @@ impl RouterCore {
         };
         let settings = campaign.settings.clone();
         let enabled = campaign.row.enabled;
+        let open = campaign.schedule.as_ref().is_none_or(|s| s.is_open(now));
         if let Some(c) = self.conversations.get_mut(&id) {
             c.row.campaign_id = Some(campaign_id);
             c.skills_mask = settings.skill_mask(&c.row.skills).0;
@@ -120,7 +121,7 @@ impl RouterCore {
             self.end(id, state::REJECTED, "campaign_disabled", now);
             return;
         }
-        if !settings.is_open(now) {
+        if !open {
             if let Some(text) = settings.out_of_hours_message.clone() {
                 self.send(id, Content::Text { text }, "system");
             }

@@ -149,6 +149,8 @@ pub struct Membership {
 pub struct Campaign {
     pub row: CampaignRow,
     pub settings: Arc<CampaignSettings>,
+    /// The opening hours, ready to check (`None`: always open).
+    pub schedule: Option<Arc<super::schedule::CompiledSchedule>>,
     pub members: HashMap<i64, Membership>,
     /// Waiting conversations in order: priority (higher first), then time queued, then id.
     pub queue: BTreeSet<QueueKey>,

@@ -7,6 +7,8 @@
 //! - [`effects`]: what a step asks the world to do once saved.
 //! - [`pass`]: one routing pass through a strategy plugin, [`validate`] its answer, and
 //!   [`fallback`] the native strategy when the plugin fails.
+//! - [`service_level`]: the service level formula; [`hub`]: live events to browsers;
+//!   [`task`]: the router task.
 
 pub mod actions;
 pub mod agents;
@@ -25,6 +27,7 @@ pub mod pass;
 pub mod schedule;
 pub mod task;
 pub mod timers;
+pub mod service_level;
 pub mod validate;
 pub mod wiring;
 
