@@ -1,6 +1,6 @@
 //! Builds the guest side (`sdk/`, `plugins/`) for wasm32-wasip2 as part of the engine's build,
-//! so one binary carries its bundled strategies, and writes `bundled_plugins.rs` into `OUT_DIR`
-//! for `src/plugins/bundled.rs` to include.
+//! so one binary carries its bundled strategies, providers and bots, and writes
+//! `bundled_plugins.rs` into `OUT_DIR` for `src/plugins/bundled.rs` to include.
 //!
 //! Modelled on wasmtime's `crates/test-programs/artifacts/build.rs`. The nested cargo:
 //! - has its own target dir, `target/plugins` (sharing the outer one deadlocks on cargo's lock),
@@ -47,6 +47,7 @@ fn main() {
     let wasm_dir = target_dir.join(TARGET).join("release");
     let mut bundled = bundled_group(&plugins.join("strategies"), "strategy");
     bundled.extend(bundled_group(&plugins.join("providers"), "provider"));
+    bundled.extend(bundled_group(&plugins.join("bots"), "bot"));
     write_bundled(&wasm_dir, &bundled);
 }
 
@@ -59,7 +60,7 @@ fn watch_sources(root: &Path) {
     let plugins = root.join("plugins");
     watch(plugins.join("Cargo.toml"));
     watch(plugins.join("Cargo.lock"));
-    for group in ["strategies", "providers", "test-plugins"] {
+    for group in ["strategies", "providers", "bots", "test-plugins"] {
         if !plugins.join(group).is_dir() {
             continue;
         }
@@ -143,11 +144,11 @@ fn bundled_group(dir: &Path, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// Writes `OUT_DIR/bundled_plugins.rs`: `BUNDLED` (strategies and providers, embedded) and
+/// Writes `OUT_DIR/bundled_plugins.rs`: `BUNDLED` (strategies, providers, bots, embedded) and
 /// `GUEST_WASM_DIR` (where every built guest is, for the tests).
 fn write_bundled(wasm_dir: &Path, bundled: &[String]) {
     let mut code = String::new();
-    code.push_str("/// The bundled strategies and provider adapters, embedded in the binary.\npub static BUNDLED: &[BundledPlugin] = &[\n");
+    code.push_str("/// The bundled strategies, provider adapters and bots, embedded in the binary.\npub static BUNDLED: &[BundledPlugin] = &[\n");
     for file in bundled {
         let path = wasm_dir.join(format!("{file}.wasm"));
         assert!(

@@ -8,13 +8,17 @@
 //!   hot swap and rollback.
 //! - [`routing`]: a routing pass: ask the campaign's strategy plugin, validate its answer, fall
 //!   back to a native strategy when the plugin fails.
+//! - [`bots`]: run a campaign's bot plugin on start, after a long wait, at the end and on each
+//!   message it waits for; check its actions (a failing bot hands the conversation to the
+//!   queue).
 //! - [`http`]: the axum router: health, metrics, the plugin admin API behind the admin token,
 //!   and errors as `{ "code", "message" }`.
 //! - [`config`] and [`server`]: the typed configuration (defaults, TOML file, `SWITCHBOARD_*`
 //!   environment, flags) and `serve`, which opens the store, the plugin host and the HTTP app.
 //! - [`cli`]: the `switchboard` command line: `serve`, and `plugin …` against a running server
-//!   or offline.
+//!   or offline (`plugin route`, `plugin bot`, `plugin webhook` try a plugin on a saved input).
 
+pub mod bots;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -39,8 +39,8 @@
 //!
 //! Modules: `bindings` (private, generated from `wit/`), [`strategy`], [`bot`], [`provider`]
 //! (a trait, its types and its export macro each), [`types`] (message content shared by bots
-//! and providers), [`log`], `plugin` ([`PluginInfo`], [`PluginError`]), `config`,
-//! [`testing`].
+//! and providers), [`text`] (reading customers' replies: case, accents, whole words),
+//! [`log`], `plugin` ([`PluginInfo`], [`PluginError`]), `config`, [`testing`].
 
 mod bindings;
 pub mod bot;
@@ -52,6 +52,7 @@ pub mod provider;
 pub mod strategy;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testing;
+pub mod text;
 pub mod types;
 
 pub use config::config;

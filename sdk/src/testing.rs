@@ -1,6 +1,7 @@
 //! Test kit for plugin unit tests with plain `cargo test` (native builds only): builders for
-//! routing inputs, the host's validation of a strategy's answer, webhook calls and HTTP
-//! responses as the host hands them to a provider adapter, and the log lines written.
+//! routing inputs, the host's validation of a strategy's answer, a bot's context, the host's
+//! checks on a bot's answer and a dialogue that plays the host ([`BotDialogue`]), webhook calls
+//! and HTTP responses as the host hands them to a provider adapter, and the log lines written.
 //!
 //! ```
 //! use switchboard_sdk::strategy::Agent;
@@ -13,12 +14,16 @@
 //! assert_eq!(input.agents[0].capacity, 3);
 //! ```
 
+mod bot;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::PluginError;
 use crate::log::Level;
 use crate::provider::{ContactAddress, Content, HttpResponse, Outbound, Pair, WebhookRequest};
 use crate::strategy::{Agent, Assignment, Attribute, Exclusion, RouteInput, Waiting};
+
+pub use bot::{BotDialogue, bot_context, check_actions, message};
 
 /// The `now_ms` of a [`RouteInputBuilder`] and the `received_at_ms` of a [`webhook_request`]
 /// unless set: 2023-11-14T22:13:20Z.

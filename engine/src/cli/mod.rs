@@ -12,6 +12,7 @@ pub mod client;
 pub mod connector;
 pub mod output;
 pub mod plugin;
+pub mod plugin_bot;
 pub mod serve;
 
 use std::io::IsTerminal;

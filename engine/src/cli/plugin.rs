@@ -83,6 +83,16 @@ pub enum PluginCommand {
         #[arg(long, default_value = "POST")]
         method: String,
     },
+    /// Run one turn of a bot (offline) and print the actions the engine would apply; exits
+    /// with status 1 if the bot fails or gives an answer the engine would refuse.
+    Bot {
+        /// A bundled bot's name (menu, after-wait, survey, faq), or a component file.
+        plugin: String,
+        /// The turn: `{ "config": {…}, "context": {…}, "trigger": {"type": "start"} }`;
+        /// context fields are optional (now_ms defaults to now).
+        #[arg(long, value_name = "FILE.json")]
+        input: PathBuf,
+    },
     /// Run a strategy on a saved queue snapshot (offline) and print its assignments; exits
     /// with status 1 if the host would reject them.
     Route {
@@ -127,6 +137,9 @@ pub async fn run(args: PluginArgs) -> anyhow::Result<()> {
             input,
             config,
         } => return route(&plugin, &input, &config, json).await,
+        PluginCommand::Bot { plugin, input } => {
+            return super::plugin_bot::run(&plugin, &input, json).await;
+        }
         PluginCommand::List => {
             let answer = client()?.list().await?;
             if !json {
@@ -254,8 +267,8 @@ async fn webhook(
 }
 
 /// A path to an existing file, or anything ending in `.wasm`, is a file; otherwise a bundled
-/// strategy's name.
-fn plugin_source(plugin: &str) -> anyhow::Result<PluginSource> {
+/// plugin's name.
+pub(super) fn plugin_source(plugin: &str) -> anyhow::Result<PluginSource> {
     let path = Path::new(plugin);
     if path.is_file() || plugin.ends_with(".wasm") {
         return Ok(PluginSource::File(read(path)?));
@@ -264,7 +277,7 @@ fn plugin_source(plugin: &str) -> anyhow::Result<PluginSource> {
 }
 
 /// A plugin host for one offline command: no artifact cache, few instances.
-fn offline_runtime() -> anyhow::Result<Arc<Runtime>> {
+pub(super) fn offline_runtime() -> anyhow::Result<Arc<Runtime>> {
     let config = RuntimeConfig {
         max_instances: 8,
         cache_dir: None,
@@ -495,6 +508,20 @@ mod tests {
             plugin_source("missing.wasm").is_err(),
             "a .wasm path that does not exist is an error"
         );
+    }
+
+    #[test]
+    fn bot_takes_a_name_or_a_file_and_an_input() {
+        let args = parse(&[
+            "switchboard",
+            "plugin",
+            "bot",
+            "./my_bot.wasm",
+            "--input",
+            "turn.json",
+        ]);
+        assert!(matches!(args.command, PluginCommand::Bot { plugin, input }
+            if plugin == "./my_bot.wasm" && input == Path::new("turn.json")));
     }
 
     #[test]

@@ -61,13 +61,18 @@ fn demo_banner(config: &Config, bound: SocketAddr) {
             .map(|name| name.replace('_', "-"))
             .collect()
     };
-    let (strategies, providers) = (bundled("strategy_"), bundled("provider_"));
+    let (strategies, providers, bots) =
+        (bundled("strategy_"), bundled("provider_"), bundled("bot_"));
     tracing::info!(
         "Switchboard demo at {url} (data in {})",
         config.data_dir.display()
     );
     tracing::info!("bundled routing strategies: {}", strategies.join(", "));
     tracing::info!("bundled provider adapters: {}", providers.join(", "));
+    tracing::info!(
+        "bundled bots: {} (try one offline: switchboard plugin bot menu --input turn.json)",
+        bots.join(", ")
+    );
     tracing::info!(
         "sandbox WhatsApp number {}: write as a customer with POST {url}/api/v1/sandbox/1/inbound \
          {{\"from\": \"+5491166660001\", \"text\": \"hola\"}}, reply with POST {url}/api/v1/messages \

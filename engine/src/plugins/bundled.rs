@@ -1,15 +1,17 @@
 //! Plugins compiled from plugins/ during the build and embedded in the binary.
 //!
 //! `build.rs` builds the guest workspace for wasm32-wasip2 into `target/plugins` and generates
-//! `BUNDLED` (the six bundled strategies, `include_bytes!`'d, in name order) and
-//! `GUEST_WASM_DIR` (where every built guest lies, the test plugins included, for the tests).
+//! `BUNDLED` (the strategies, then the provider adapters, then the bots, each group in name
+//! order, `include_bytes!`'d) and `GUEST_WASM_DIR` (where every built guest lies, the test
+//! plugins included, for the tests). The registry loads every bundled plugin at start, so each
+//! is active by its name (`least-busy`, `twilio`, `menu`…) until an upload overrides it.
 
 use std::path::{Path, PathBuf};
 
 /// A plugin component embedded in the binary.
 #[derive(Debug, Clone, Copy)]
 pub struct BundledPlugin {
-    /// The file stem it was built as, e.g. `strategy_least_busy`.
+    /// The file stem it was built as, e.g. `strategy_least_busy`, `bot_after_wait`.
     pub file: &'static str,
     /// The component's bytes.
     pub wasm: &'static [u8],
@@ -28,7 +30,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_strategies_and_providers_are_embedded_as_components() {
+    fn the_strategies_providers_and_bots_are_embedded_as_components() {
         let files: Vec<_> = BUNDLED.iter().map(|p| p.file).collect();
         assert_eq!(
             files,
@@ -44,6 +46,10 @@ mod tests {
                 "provider_sinch",
                 "provider_twilio",
                 "provider_whatsapp_cloud",
+                "bot_after_wait",
+                "bot_faq",
+                "bot_menu",
+                "bot_survey",
             ]
         );
         for plugin in BUNDLED {
@@ -63,6 +69,7 @@ mod tests {
             "loop-forever",
             "probe-v1",
             "hello-bot",
+            "bad-bot",
             "echo-provider",
             "wrong-world",
         ] {

@@ -6,12 +6,14 @@
 //! - [`sandbox`]: per-call limits: deadline, memory cap, deterministic clock and randomness.
 //! - [`component`]: a compiled plugin version: which world it exports, its imports, its
 //!   `describe()`.
-//! - [`strategy`], [`provider`]: typed calls into each kind, on warm instances ([`warm`]).
+//! - [`strategy`], [`bot`], [`provider`]: typed calls into each kind, on warm instances
+//!   ([`warm`]).
 //! - [`registry`]: installed versions, the active one per name (hot swap by pointer swap),
 //!   rollback, counts; persisted through the store.
 
 pub mod artifact_cache;
 pub mod bindings;
+pub mod bot;
 pub mod bundled;
 pub mod component;
 pub mod error;

@@ -1,5 +1,5 @@
-//! Plugin tools that need no server: inspect a file, run a strategy on a saved queue. How an
-//! integrator debugs a plugin, and the seed of replay.
+//! Plugin tools that need no server: inspect a file, run a strategy on a saved queue, run a bot
+//! on one turn. How an integrator debugs a plugin, and the seed of replay.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,7 +13,11 @@ use super::kind::PluginKind;
 use super::registry::{RegistryLimits, sha256_hex};
 use super::runtime::Runtime;
 use super::{PluginError, strategy};
+use crate::bots::{self, BotAction, BotContext, BotTrigger};
 use crate::routing::validate;
+
+/// The file-name prefix of each group of bundled plugins (see `build.rs`).
+const BUNDLED_PREFIXES: [&str; 3] = ["strategy_", "provider_", "bot_"];
 
 /// What `plugin inspect` prints.
 #[derive(Debug, Serialize)]
@@ -29,9 +33,9 @@ pub struct InspectReport {
     pub imports: Vec<String>,
 }
 
-/// Where `plugin route` gets its strategy.
+/// Where `plugin route`, `plugin bot` and `plugin webhook` get their plugin.
 pub enum PluginSource {
-    /// A bundled strategy, by name.
+    /// A bundled plugin, by name.
     Bundled(String),
     /// A component file's bytes.
     File(Vec<u8>),
@@ -101,6 +105,42 @@ pub async fn route(
     })
 }
 
+/// What `plugin bot` prints.
+#[derive(Debug, Serialize)]
+pub struct BotReport {
+    pub plugin: String,
+    pub version: String,
+    /// The bot's answer, checked as the engine checks it.
+    pub actions: Vec<BotAction>,
+    pub elapsed_us: u64,
+}
+
+/// Runs one turn of a bot: its config checked against its schema, its answer checked as the
+/// engine would (an answer the engine would refuse is an `InvalidOutput` error).
+pub async fn bot(
+    runtime: &Arc<Runtime>,
+    source: PluginSource,
+    config: &str,
+    context: &BotContext,
+    trigger: &BotTrigger,
+) -> Result<BotReport, PluginError> {
+    let wasm = match source {
+        PluginSource::File(bytes) => bytes,
+        PluginSource::Bundled(name) => bundled_by_name(runtime, &name).await?,
+    };
+    let plugin = load(runtime, wasm).await?;
+    plugin.schema.validate(config)?;
+    let started = Instant::now();
+    let limits = RegistryLimits::default().bot;
+    let actions = bots::run_on(runtime, &plugin, limits, config, context, trigger).await?;
+    Ok(BotReport {
+        plugin: plugin.info.name.clone(),
+        version: plugin.info.version.clone(),
+        actions,
+        elapsed_us: started.elapsed().as_micros() as u64,
+    })
+}
+
 pub(crate) async fn load(
     runtime: &Arc<Runtime>,
     wasm: Vec<u8>,
@@ -113,11 +153,11 @@ pub(crate) async fn bundled_by_name(
     runtime: &Arc<Runtime>,
     name: &str,
 ) -> Result<Vec<u8>, PluginError> {
-    // Bundled files are named after their crate (`strategy_least_busy`, `provider_twilio`);
+    // Bundled files are named after their crate (`strategy_least_busy`, `bot_after_wait`);
     // the plugin's own name is what `describe()` says, so check it rather than trust the file
     // name.
     let stem = name.replace('-', "_");
-    for prefix in ["strategy_", "provider_"] {
+    for prefix in BUNDLED_PREFIXES {
         let file = format!("{prefix}{stem}");
         if let Some(plugin) = BUNDLED.iter().find(|p| p.file == file) {
             let loaded = load(runtime, plugin.wasm.to_vec()).await?;
@@ -129,10 +169,11 @@ pub(crate) async fn bundled_by_name(
     let names: Vec<String> = BUNDLED
         .iter()
         .map(|p| {
-            p.file
-                .trim_start_matches("strategy_")
-                .trim_start_matches("provider_")
-                .replace('_', "-")
+            let stem = BUNDLED_PREFIXES
+                .iter()
+                .find_map(|prefix| p.file.strip_prefix(prefix))
+                .unwrap_or(p.file);
+            stem.replace('_', "-")
         })
         .collect();
     Err(PluginError::NotFound(format!(

@@ -1,7 +1,8 @@
 //! Content between the engine's form ([`Content`], stored as JSON) and the plugin contract's.
 //!
 //! Outbound media stored here (`media:<sha256>`) is handed to providers as an expiring signed
-//! URL, made by the caller's `public_media_url`.
+//! URL, made by the caller's `public_media_url`. Bots read content as stored
+//! ([`to_wit_as_stored`]) and what they send comes back through [`from_wit`].
 
 use crate::conversations::content::{
     ButtonKind, Choice, Content, Interactive, Media, SharedContact, Template, TemplateButton,
@@ -78,7 +79,13 @@ pub fn to_wit(content: &Content, public_media_url: &dyn Fn(&str) -> String) -> w
     }
 }
 
-/// The engine's form of what a provider reported.
+/// The contract's form of `content` for a plugin that only reads it (a bot): locators stay as
+/// stored, since nothing is fetched from them.
+pub fn to_wit_as_stored(content: &Content) -> wit::Content {
+    to_wit(content, &|locator| locator.to_owned())
+}
+
+/// The engine's form of what a provider reported or a bot sends.
 pub fn from_wit(content: wit::Content) -> Content {
     match content {
         wit::Content::Text(text) => Content::Text { text },

@@ -39,27 +39,13 @@ switchboard_sdk::export_bot!(HelloBot);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_sdk::bot::{Channel, ContactAddress};
     use switchboard_sdk::log::Level;
-    use switchboard_sdk::testing::take_logs;
+    use switchboard_sdk::testing::{bot_context, take_logs};
 
     fn context() -> Context {
         Context {
             conversation: 5,
-            campaign: 1,
-            campaign_name: "support".into(),
-            channel: Channel::Whatsapp,
-            contact: ContactAddress {
-                number: Some("+15550100".into()),
-                user_id: None,
-                display_name: None,
-            },
-            business_number: "+15550199".into(),
-            now_ms: 0,
-            seed: 0,
-            window_open: true,
-            variables: Vec::new(),
-            history: Vec::new(),
+            ..bot_context()
         }
     }
 
