@@ -11,8 +11,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod auth;
 mod messaging;
 
+pub use auth::AuthSettings;
 pub use messaging::MessagingSettings;
 
 use crate::plugins::RegistryLimits;
@@ -27,6 +29,12 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("SWITCHBOARD_LOG", "log"),
     ("SWITCHBOARD_ADMIN_TOKEN", "admin_token"),
     ("SWITCHBOARD_SECRET_KEY", "secret_key"),
+    ("SWITCHBOARD_ARGON2_MEMORY_KIB", "auth.argon2_memory_kib"),
+    ("SWITCHBOARD_ARGON2_ITERATIONS", "auth.argon2_iterations"),
+    (
+        "SWITCHBOARD_LOGIN_ATTEMPTS_PER_IP",
+        "auth.login_attempts_per_ip",
+    ),
 ];
 
 /// Where the data lives unless told otherwise.
@@ -67,6 +75,8 @@ pub struct Config {
     pub plugins: PluginSettings,
     /// Webhooks, the sender, media and opt-out.
     pub messaging: MessagingSettings,
+    /// Passwords, sessions and login rate limits.
+    pub auth: AuthSettings,
     /// `serve --demo`: seed the demo's sandbox connector. Not a file setting.
     #[serde(skip)]
     pub demo: bool,
@@ -166,6 +176,7 @@ impl Default for Config {
             secret_key: None,
             plugins: PluginSettings::default(),
             messaging: MessagingSettings::default(),
+            auth: AuthSettings::default(),
             demo: false,
         }
     }
@@ -253,6 +264,15 @@ impl Config {
                 "SWITCHBOARD_LOG" => self.log = value,
                 "SWITCHBOARD_ADMIN_TOKEN" => self.admin_token = Some(Secret(value)),
                 "SWITCHBOARD_SECRET_KEY" => self.secret_key = Some(Secret(value)),
+                "SWITCHBOARD_ARGON2_MEMORY_KIB" => {
+                    self.auth.argon2_memory_kib = env_number(var, &value)?;
+                }
+                "SWITCHBOARD_ARGON2_ITERATIONS" => {
+                    self.auth.argon2_iterations = env_number(var, &value)?;
+                }
+                "SWITCHBOARD_LOGIN_ATTEMPTS_PER_IP" => {
+                    self.auth.login_attempts_per_ip = env_number(var, &value)?;
+                }
                 _ => {}
             }
         }
@@ -306,7 +326,15 @@ impl Config {
             ));
         }
         self.plugins.validate()?;
-        self.messaging.validate()
+        self.messaging.validate()?;
+        self.auth.validate()
+    }
+
+    /// Whether people reach the server over HTTPS (`public_url`), so cookies must be `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 
     /// Where compiled plugins are cached: `plugins.cache_dir`, else inside the data dir.
@@ -406,6 +434,14 @@ impl PluginSettings {
 /// Reads a variable from the process environment; a value that is not UTF-8 counts as unset.
 pub fn process_env(var: &str) -> Option<String> {
     std::env::var(var).ok()
+}
+
+/// A whole number from environment variable `var`.
+fn env_number(var: &'static str, value: &str) -> Result<u32, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Env {
+        var,
+        message: format!("`{value}` is not a whole number"),
+    })
 }
 
 fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {

@@ -1,15 +1,18 @@
-//! REST v1 for integrators and the web client: connectors, messages and conversations,
-//! templates, the blacklist, API tokens, media and the sandbox. Described by the OpenAPI
-//! document at `/api/openapi.json` ([`openapi`]).
+//! REST v1 for integrators and the web client: sign-in, users, the audit log, connectors,
+//! messages and conversations, templates, the blacklist, API tokens, media and the sandbox.
+//! Described by the OpenAPI document at `/api/openapi.json` ([`openapi`]).
 
+pub mod audit;
 pub mod blacklist;
 pub mod connectors;
+pub mod login;
 pub mod media;
 pub mod messages;
 pub mod openapi;
 pub mod sandbox;
 pub mod templates;
 pub mod tokens;
+pub mod users;
 
 use axum::Router;
 
@@ -21,11 +24,18 @@ pub fn admin_routes() -> Router<AppState> {
         .merge(connectors::router())
         .merge(tokens::router())
         .merge(templates::admin_router())
+        .merge(users::router())
 }
 
-/// Routes an admin or an API token may call.
+/// Routes every signed-in user may call: who am I, sign out, change my password.
+pub fn signed_in_routes() -> Router<AppState> {
+    login::router()
+}
+
+/// Routes a supervisor (or an admin, or their API tokens) may call.
 pub fn api_routes(media_limit: usize) -> Router<AppState> {
     Router::new()
+        .merge(audit::router())
         .merge(messages::router())
         .merge(templates::read_router())
         .merge(blacklist::router())
@@ -33,9 +43,10 @@ pub fn api_routes(media_limit: usize) -> Router<AppState> {
         .merge(sandbox::router())
 }
 
-/// Routes anyone may call: what providers fetch and post.
+/// Routes anyone may call: sign-in, and what providers fetch and post.
 pub fn public_routes() -> Router<AppState> {
     Router::new()
+        .merge(login::public_router())
         .merge(media::public_router())
         .merge(sandbox::public_router())
         .merge(openapi::router())
