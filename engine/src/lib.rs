@@ -8,12 +8,13 @@
 //!   hot swap and rollback.
 //! - [`routing`]: a routing pass: ask the campaign's strategy plugin, validate its answer, fall
 //!   back to a native strategy when the plugin fails.
-//! - [`http`]: the axum router: health, metrics, the plugin admin API behind the admin token,
-//!   and errors as `{ "code", "message" }`.
+//! - [`http`]: the axum router: health, metrics, REST v1 and the plugin admin API behind users
+//!   and roles (session cookies for people, API tokens for machines, the audit log), and
+//!   errors as `{ "code", "message" }`.
 //! - [`config`] and [`server`]: the typed configuration (defaults, TOML file, `SWITCHBOARD_*`
 //!   environment, flags) and `serve`, which opens the store, the plugin host and the HTTP app.
-//! - [`cli`]: the `switchboard` command line: `serve`, and `plugin …` against a running server
-//!   or offline.
+//! - [`cli`]: the `switchboard` command line: `serve`, `plugin …` against a running server or
+//!   offline, `user …` on a data directory.
 
 pub mod cli;
 pub mod clock;
