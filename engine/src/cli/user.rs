@@ -9,13 +9,15 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 
 use super::output::{table, text};
 use crate::clock;
 use crate::config::{self, Config, Overrides};
-use crate::http::api::users::{DEFAULT_MAX_CONCURRENT, UserDetail, check_username};
+use crate::http::api::users::{
+    DEFAULT_MAX_CONCURRENT, UserDetail, check_max_concurrent, check_username,
+};
 use crate::http::auth::generate_token;
 use crate::http::auth::password::Passwords;
 use crate::store::{self, NewUser, Role, Store};
@@ -124,9 +126,7 @@ async fn command(
         } => {
             let name = name.trim();
             check_username(name).map_err(|e| anyhow!(e.message))?;
-            if !(0..=1_000).contains(max_concurrent) {
-                bail!("--max-concurrent must be between 0 and 1000");
-            }
+            check_max_concurrent(*max_concurrent).map_err(|e| anyhow!(e.message))?;
             let (password, generated) = password(*password_stdin, stdin)?;
             let hash = passwords()?.hash(&password).await?;
             let user = store

@@ -121,22 +121,27 @@ async fn sign_in(
         Some(_) => None,
     };
     let now = clock::now_ms();
-    let entry = |action: &str, data: serde_json::Value| NewAuditEntry {
+    let entry = NewAuditEntry {
         at_ms: now,
         actor_user_id: user.as_ref().map(|u| u.id),
         actor_name: user.as_ref().map_or_else(
             || username.chars().take(MAX_LOGGED_NAME).collect(),
             |u| u.username.clone(),
         ),
-        action: action.to_owned(),
+        action: "auth.login".into(),
         target: user
             .as_ref()
             .map_or_else(|| "user".to_owned(), |u| format!("user {}", u.id)),
-        data,
+        data: serde_json::json!({}),
         ip: ip.text(),
     };
-    if let Some(reason) = refused {
-        let failed = entry("auth.login_failed", serde_json::json!({ "reason": reason }));
+    let (Some(user), None) = (user, refused) else {
+        let reason = refused.unwrap_or("unknown_user");
+        let failed = NewAuditEntry {
+            action: "auth.login_failed".into(),
+            data: serde_json::json!({ "reason": reason }),
+            ..entry
+        };
         if let Err(error) = auth.store.append_audit(failed).await {
             tracing::error!(%error, "the audit entry of a failed login was lost");
         }
@@ -146,9 +151,6 @@ async fn sign_in(
         } else {
             ApiError::new("invalid_credentials", "wrong username or password")
         });
-    }
-    let Some(user) = user.clone() else {
-        return Err(ApiError::internal("a verified login without its user"));
     };
     let started = auth
         .sessions
@@ -160,9 +162,7 @@ async fn sign_in(
     if let Err(error) = auth.store.purge_sessions(now, idle_before).await {
         tracing::warn!(%error, "purging ended sessions failed; the next login tries again");
     }
-    auth.store
-        .append_audit(entry("auth.login", serde_json::json!({})))
-        .await?;
+    auth.store.append_audit(entry).await?;
     tracing::info!(user = user.id, "signed in");
     Ok((user, started))
 }

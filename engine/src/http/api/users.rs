@@ -18,7 +18,7 @@ const MAX_USERNAME: usize = 64;
 /// Longest display name.
 const MAX_DISPLAY_NAME: usize = 128;
 /// Most concurrent conversations an agent may be given.
-const MAX_CONCURRENT: i64 = 1_000;
+pub const MAX_CONCURRENT: i64 = 1_000;
 /// An agent's global maximum of concurrent conversations unless told otherwise.
 pub const DEFAULT_MAX_CONCURRENT: i64 = 5;
 
@@ -275,7 +275,8 @@ fn check_display_name(name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_max_concurrent(max: i64) -> Result<(), ApiError> {
+/// `Ok` if `max` may be an agent's global maximum of concurrent conversations.
+pub fn check_max_concurrent(max: i64) -> Result<(), ApiError> {
     if !(0..=MAX_CONCURRENT).contains(&max) {
         return Err(ApiError::new(
             "invalid",
