@@ -11,9 +11,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod auth;
 mod messaging;
 mod routing;
 
+pub use auth::AuthSettings;
 pub use messaging::MessagingSettings;
 pub use routing::RoutingConfig;
 
@@ -29,6 +31,12 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("SWITCHBOARD_LOG", "log"),
     ("SWITCHBOARD_ADMIN_TOKEN", "admin_token"),
     ("SWITCHBOARD_SECRET_KEY", "secret_key"),
+    ("SWITCHBOARD_ARGON2_MEMORY_KIB", "auth.argon2_memory_kib"),
+    ("SWITCHBOARD_ARGON2_ITERATIONS", "auth.argon2_iterations"),
+    (
+        "SWITCHBOARD_LOGIN_ATTEMPTS_PER_IP",
+        "auth.login_attempts_per_ip",
+    ),
     (
         "SWITCHBOARD_DISCONNECT_GRACE_SECS",
         "routing.disconnect_grace_secs",
@@ -73,6 +81,8 @@ pub struct Config {
     pub plugins: PluginSettings,
     /// Webhooks, the sender, media and opt-out.
     pub messaging: MessagingSettings,
+    /// Passwords, sessions and login rate limits.
+    pub auth: AuthSettings,
     /// The router.
     pub routing: RoutingConfig,
     /// `serve --demo`: seed the demo's sandbox connector. Not a file setting.
@@ -174,6 +184,7 @@ impl Default for Config {
             secret_key: None,
             plugins: PluginSettings::default(),
             messaging: MessagingSettings::default(),
+            auth: AuthSettings::default(),
             routing: RoutingConfig::default(),
             demo: false,
         }
@@ -262,12 +273,17 @@ impl Config {
                 "SWITCHBOARD_LOG" => self.log = value,
                 "SWITCHBOARD_ADMIN_TOKEN" => self.admin_token = Some(Secret(value)),
                 "SWITCHBOARD_SECRET_KEY" => self.secret_key = Some(Secret(value)),
+                "SWITCHBOARD_ARGON2_MEMORY_KIB" => {
+                    self.auth.argon2_memory_kib = env_number(var, &value)?;
+                }
+                "SWITCHBOARD_ARGON2_ITERATIONS" => {
+                    self.auth.argon2_iterations = env_number(var, &value)?;
+                }
+                "SWITCHBOARD_LOGIN_ATTEMPTS_PER_IP" => {
+                    self.auth.login_attempts_per_ip = env_number(var, &value)?;
+                }
                 "SWITCHBOARD_DISCONNECT_GRACE_SECS" => {
-                    self.routing.disconnect_grace_secs =
-                        value.trim().parse().map_err(|_| ConfigError::Env {
-                            var,
-                            message: format!("`{value}` is not a number of seconds"),
-                        })?;
+                    self.routing.disconnect_grace_secs = env_number(var, &value)?.into();
                 }
                 _ => {}
             }
@@ -322,7 +338,15 @@ impl Config {
             ));
         }
         self.plugins.validate()?;
-        self.messaging.validate()
+        self.messaging.validate()?;
+        self.auth.validate()
+    }
+
+    /// Whether people reach the server over HTTPS (`public_url`), so cookies must be `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 
     /// Where compiled plugins are cached: `plugins.cache_dir`, else inside the data dir.
@@ -422,6 +446,14 @@ impl PluginSettings {
 /// Reads a variable from the process environment; a value that is not UTF-8 counts as unset.
 pub fn process_env(var: &str) -> Option<String> {
     std::env::var(var).ok()
+}
+
+/// A whole number from environment variable `var`.
+fn env_number(var: &'static str, value: &str) -> Result<u32, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Env {
+        var,
+        message: format!("`{value}` is not a whole number"),
+    })
 }
 
 fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {

@@ -6,17 +6,18 @@
 //! - [`plugins`]: the wasmtime host. Loads, validates, sandboxes and calls the WebAssembly
 //!   plugins (routing strategies, bots, provider adapters), keeps a registry of versions with
 //!   hot swap and rollback.
-//! - [`routing`]: a routing pass: ask the campaign's strategy plugin, validate its answer, fall
-//!   back to a native strategy when the plugin fails.
+//! - [`routing`]: campaigns, queues, agents, the router task, timers, transfers and the live
+//!   event hub.
 //! - [`bots`]: run a campaign's bot plugin on start, after a long wait, at the end and on each
 //!   message it waits for; check its actions (a failing bot hands the conversation to the
 //!   queue).
-//! - [`http`]: the axum router: health, metrics, the plugin admin API behind the admin token,
-//!   and errors as `{ "code", "message" }`.
+//! - [`http`]: the axum router: health, metrics, REST v1 and the plugin admin API behind users
+//!   and roles (session cookies for people, API tokens for machines, the audit log), and
+//!   errors as `{ "code", "message" }`.
 //! - [`config`] and [`server`]: the typed configuration (defaults, TOML file, `SWITCHBOARD_*`
 //!   environment, flags) and `serve`, which opens the store, the plugin host and the HTTP app.
-//! - [`cli`]: the `switchboard` command line: `serve`, and `plugin …` against a running server
-//!   or offline (`plugin route`, `plugin bot`, `plugin webhook` try a plugin on a saved input).
+//! - [`cli`]: the `switchboard` command line: `serve`, `plugin …` against a running server or
+//!   offline, `user …` on a data directory.
 
 pub mod bots;
 pub mod cli;

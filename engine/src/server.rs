@@ -3,8 +3,8 @@
 //!
 //! The listener and the shutdown signal are passed in, so tests bind `127.0.0.1:0` and stop
 //! the server when they are done. The server answers `/healthz` at once and everything else
-//! once start-up has opened the store, ensured the admin token and loaded the plugins; then
-//! `/readyz` turns 200.
+//! once start-up has opened the store, ensured the admin token (the API token of the `admin`
+//! user) and loaded the plugins; then `/readyz` turns 200.
 
 use std::future::Future;
 use std::io::Write;
@@ -14,6 +14,8 @@ use tokio::net::TcpListener;
 
 use crate::clock;
 use crate::config::{Config, Secret};
+use crate::http::auth::Auth;
+use crate::http::auth::password::PasswordError;
 use crate::http::{self, AdminToken, AppState};
 use crate::plugins::bundled::BUNDLED;
 use crate::plugins::{PluginError, Registry, Runtime};
@@ -33,6 +35,9 @@ pub enum ServeError {
     /// The stored admin token hash is not a sha256 (the database was edited by hand?).
     #[error("the stored admin token hash is not a sha256 digest")]
     BadTokenHash,
+    /// Password hashing could not be set up (argon2 parameters out of range).
+    #[error("auth: {0}")]
+    Auth(#[from] PasswordError),
     /// Messaging could not start.
     #[error("messaging: {0}")]
     Messaging(#[from] providers::OpenError),
@@ -126,7 +131,7 @@ async fn start_then_wait(
     Ok(Some(store))
 }
 
-/// Opens the store, ensures the admin token, loads the plugin registry, and publishes each
+/// Opens the store, ensures the admin user and token, loads the plugin registry, and publishes each
 /// to the app as soon as it is there.
 async fn open_services(
     config: Config,
@@ -139,7 +144,21 @@ async fn open_services(
         config.admin_token.as_ref().map(Secret::expose),
     )
     .await?;
-    state.set_admin_token(token);
+    let admin = store
+        .ensure_admin_user(Some(&token.hash_hex()), clock::now_ms())
+        .await?;
+    if admin.password_hash.is_none() {
+        tracing::info!(
+            user = %admin.username,
+            "the admin user has no password yet: the admin token acts as it; set one with `switchboard user passwd {}`",
+            admin.username
+        );
+    }
+    let (auth_store, settings, https) = (store.clone(), config.auth.clone(), config.is_https());
+    let auth = tokio::task::spawn_blocking(move || Auth::new(auth_store, &settings, https))
+        .await
+        .map_err(|e| std::io::Error::other(format!("preparing password hashing failed: {e}")))??;
+    state.set_auth(Arc::new(auth));
     let runtime = Runtime::new(config.plugins.runtime_config(config.plugin_cache_dir()))?;
     let registry = Registry::open(
         Arc::new(runtime),
@@ -172,13 +191,25 @@ async fn open_services(
         &messaging,
         Arc::new(crate::routing::hub::Hub::default()),
         config.routing.router_settings(),
-        Arc::new(|_agent| {}),
+        end_sessions(store.clone()),
     )
     .await?;
     state.set_router(router);
     state.set_messaging(messaging.clone());
     state.set_registry(registry);
     Ok((store, messaging))
+}
+
+/// What the router calls when a supervisor logs an agent out: the agent's sessions end.
+fn end_sessions(store: Arc<dyn Store>) -> crate::routing::task::LogoutHook {
+    Arc::new(move |agent| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = crate::http::auth::session::end_all(store.as_ref(), agent).await {
+                tracing::error!(agent, %error, "could not end the sessions of a logged-out agent");
+            }
+        });
+    })
 }
 
 /// The admin token: the stored one, else a new one, stored hashed.

@@ -5,13 +5,14 @@
 //! thread and two-worker runtime, as in production: a test's client and the server never
 //! share a runtime, so a test cannot starve the server (or the other way round). The admin
 //! token is chosen by the harness (through `admin_token` in the config, the automation path),
-//! so no test parses the server's output.
+//! so no test parses the server's output. Password hashing runs at the cheapest cost
+//! ([`cheap_auth`]).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, RequestBuilder};
-use switchboard::config::{Config, Secret};
+use switchboard::config::{AuthSettings, Config, Secret};
 use switchboard::server::{self, ServeError};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -44,7 +45,11 @@ impl TestServer {
 
     /// A server whose configuration `configure` adjusts (limits, for instance).
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
-        let data_dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(tempfile::tempdir().expect("temp dir"), configure).await
+    }
+
+    /// A server on `data_dir`, which a test may have prepared (with the `user` CLI, say).
+    pub async fn start_in(data_dir: TempDir, configure: impl FnOnce(&mut Config)) -> Self {
         let token = switchboard::http::auth::generate_token().expect("randomness");
         let mut config = Config {
             data_dir: data_dir.path().to_path_buf(),
@@ -53,6 +58,7 @@ impl TestServer {
             ..Config::default()
         };
         config.plugins.cache_dir = shared_cache_dir();
+        config.auth = cheap_auth();
         configure(&mut config);
         Self::launch(config, data_dir, token).await
     }
@@ -174,6 +180,17 @@ impl Drop for TestServer {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+}
+
+/// The cheapest password hashing argon2 allows, what `SWITCHBOARD_ARGON2_MEMORY_KIB=8` and
+/// `SWITCHBOARD_ARGON2_ITERATIONS=1` set: tests check behaviour, not strength, and sign in
+/// often.
+pub fn cheap_auth() -> AuthSettings {
+    AuthSettings {
+        argon2_memory_kib: 8,
+        argon2_iterations: 1,
+        ..AuthSettings::default()
     }
 }
 

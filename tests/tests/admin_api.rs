@@ -100,7 +100,7 @@ async fn the_admin_api_refuses_a_missing_or_wrong_token() {
 fn json_of_unauthorized() -> Value {
     json!({
         "code": "unauthorized",
-        "message": "a valid admin token is required: Authorization: Bearer <token>"
+        "message": "sign in, or send a valid token: Authorization: Bearer <token>"
     })
 }
 

@@ -4,6 +4,7 @@
 //! - `plugin list|show|install|activate|rollback` ([`plugin`]): manage the plugins of a running
 //!   server through its admin API ([`client`]); `plugin inspect|route|webhook` work offline.
 //! - `connector …` and `token …` ([`connector`]): connectors and API tokens of a running server.
+//! - `user add|list|passwd` ([`user`]): users, straight in the data directory (no server needed).
 //!
 //! Every plugin command takes `--json` for scripts; otherwise it prints tables and lines for
 //! people ([`output`]). A failure prints `error: …` on stderr and exits with status 1.
@@ -14,6 +15,7 @@ pub mod output;
 pub mod plugin;
 pub mod plugin_bot;
 pub mod serve;
+pub mod user;
 
 use std::io::IsTerminal;
 
@@ -39,6 +41,8 @@ pub enum Command {
     Connector(connector::ConnectorArgs),
     /// Manage API tokens for integrators on a running server.
     Token(connector::TokenArgs),
+    /// Manage users in a data directory (works with the server stopped).
+    User(user::UserArgs),
 }
 
 /// Runs the parsed command.
@@ -56,6 +60,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(args) => {
             init_tracing("warn");
             connector::run_token(args).await
+        }
+        Command::User(args) => {
+            init_tracing("warn");
+            user::run(args, &mut std::io::stdin(), &mut std::io::stdout()).await
         }
     }
 }

@@ -247,3 +247,58 @@ fn settings_become_registry_and_runtime_limits() {
         PathBuf::from("/d/cache/plugins")
     );
 }
+
+#[test]
+fn auth_settings_come_from_the_file_and_the_environment() {
+    let file = config_file(
+        "public_url = \"https://cc.example.com\"\n[auth]\nargon2_memory_kib = 65536\n\
+         session_idle_timeout_s = 600\nlogin_attempts_per_ip = 1000\n",
+    );
+    let config = Config::load(Some(file.path()), no_env, &Overrides::default()).expect("valid");
+    assert_eq!(config.auth.argon2_memory_kib, 65_536);
+    assert_eq!(
+        config.auth.argon2_iterations, 2,
+        "unset keys keep their default"
+    );
+    assert_eq!(config.auth.idle_timeout(), Duration::from_secs(600));
+    assert_eq!(config.auth.login_attempts_per_ip, 1_000);
+    assert!(config.is_https());
+
+    let env = env_of(&[
+        ("SWITCHBOARD_ARGON2_MEMORY_KIB", "8"),
+        ("SWITCHBOARD_ARGON2_ITERATIONS", "1"),
+        ("SWITCHBOARD_LOGIN_ATTEMPTS_PER_IP", "5000"),
+    ]);
+    let config = Config::load(Some(file.path()), env, &Overrides::default()).expect("valid");
+    assert_eq!(
+        (
+            config.auth.argon2_memory_kib,
+            config.auth.argon2_iterations,
+            config.auth.login_attempts_per_ip
+        ),
+        (8, 1, 5_000)
+    );
+    assert!(!Config::default().is_https());
+}
+
+#[test]
+fn auth_settings_out_of_range_name_their_key() {
+    for (text, key) in [
+        ("[auth]\nargon2_memory_kib = 4", "auth.argon2_memory_kib"),
+        ("[auth]\nargon2_iterations = 0", "auth.argon2_iterations"),
+        ("[auth]\nsession_lifetime_s = 0", "auth.session_lifetime_s"),
+        (
+            "[auth]\nlogin_attempts_per_account = 0",
+            "auth.login_attempts_per_account",
+        ),
+    ] {
+        let error = parse(text).validate().expect_err(text);
+        assert!(error.to_string().contains(key), "{text}: {error}");
+    }
+    let env = env_of(&[("SWITCHBOARD_ARGON2_ITERATIONS", "two")]);
+    let error = Config::load(None, env, &Overrides::default()).expect_err("not a number");
+    assert!(
+        error.to_string().contains("SWITCHBOARD_ARGON2_ITERATIONS"),
+        "{error}"
+    );
+}

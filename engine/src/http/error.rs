@@ -16,6 +16,10 @@ use crate::plugins::PluginError;
 pub const STATUS_OF_CODE: &[(&str, StatusCode)] = &[
     ("bad_request", StatusCode::BAD_REQUEST),
     ("unauthorized", StatusCode::UNAUTHORIZED),
+    ("invalid_credentials", StatusCode::UNAUTHORIZED),
+    ("csrf", StatusCode::FORBIDDEN),
+    ("account_disabled", StatusCode::FORBIDDEN),
+    ("too_many_attempts", StatusCode::TOO_MANY_REQUESTS),
     ("not_found", StatusCode::NOT_FOUND),
     ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
     ("conflict", StatusCode::CONFLICT),
@@ -85,11 +89,11 @@ impl ApiError {
         Self::new("bad_request", message)
     }
 
-    /// No token, or not the right one. Says nothing about which.
+    /// No credentials, or none that are live. Says nothing about which.
     pub fn unauthorized() -> Self {
         Self::new(
             "unauthorized",
-            "a valid admin token is required: Authorization: Bearer <token>",
+            "sign in, or send a valid token: Authorization: Bearer <token>",
         )
     }
 
@@ -171,6 +175,16 @@ impl From<crate::providers::intake::IntakeError> for ApiError {
             IntakeError::Unavailable(_) => "unavailable",
         };
         Self::new(code, error.to_string())
+    }
+}
+
+impl From<super::auth::password::PasswordError> for ApiError {
+    fn from(error: super::auth::password::PasswordError) -> Self {
+        use super::auth::password::PasswordError;
+        match error {
+            PasswordError::Length => Self::new("invalid", error.to_string()),
+            other => Self::internal(other),
+        }
     }
 }
 

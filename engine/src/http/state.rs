@@ -1,5 +1,5 @@
-//! What the handlers share: the plugin registry and the admin token, filled in once start-up
-//! has opened them.
+//! What the handlers share: the plugin registry, authentication (the store, passwords,
+//! sessions) and messaging, filled in once start-up has opened them.
 //!
 //! The server answers `/healthz` from its first instant, while the store and the plugins are
 //! still loading (compiling the bundled plugins takes a moment on a first start); until then
@@ -8,7 +8,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
-use super::auth::AdminToken;
+use super::auth::Auth;
 use super::error::ApiError;
 use crate::plugins::Registry;
 use crate::providers::Messaging;
@@ -22,7 +22,7 @@ pub struct AppState {
 
 struct Inner {
     registry: OnceLock<Arc<Registry>>,
-    admin_token: OnceLock<AdminToken>,
+    auth: OnceLock<Arc<Auth>>,
     messaging: OnceLock<Arc<Messaging>>,
     router: OnceLock<Router>,
     max_upload_bytes: usize,
@@ -55,7 +55,7 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 registry: OnceLock::new(),
-                admin_token: OnceLock::new(),
+                auth: OnceLock::new(),
                 messaging: OnceLock::new(),
                 router: OnceLock::new(),
                 max_upload_bytes,
@@ -66,13 +66,9 @@ impl AppState {
     }
 
     /// A state that is ready at once: for tests and tools that build everything first.
-    pub fn ready(
-        max_upload_bytes: usize,
-        registry: Arc<Registry>,
-        admin_token: AdminToken,
-    ) -> Self {
+    pub fn ready(max_upload_bytes: usize, registry: Arc<Registry>, auth: Arc<Auth>) -> Self {
         let state = Self::new(max_upload_bytes);
-        state.set_admin_token(admin_token);
+        state.set_auth(auth);
         state.set_registry(registry);
         state
     }
@@ -96,9 +92,9 @@ impl AppState {
         self.inner.limits.media
     }
 
-    /// Records the admin token. Only the first call counts.
-    pub fn set_admin_token(&self, token: AdminToken) {
-        let _ = self.inner.admin_token.set(token);
+    /// Records authentication. Only the first call counts.
+    pub fn set_auth(&self, auth: Arc<Auth>) {
+        let _ = self.inner.auth.set(auth);
     }
 
     /// Records the registry. Only the first call counts.
@@ -128,7 +124,7 @@ impl AppState {
 
     /// Whether everything the API needs is loaded.
     pub fn is_ready(&self) -> bool {
-        self.inner.registry.get().is_some() && self.inner.admin_token.get().is_some()
+        self.inner.registry.get().is_some() && self.inner.auth.get().is_some()
     }
 
     /// The registry, or `503 not_ready` while it loads.
@@ -141,9 +137,9 @@ impl AppState {
         self.inner.registry.get()
     }
 
-    /// The admin token, or `503 not_ready` while the store opens.
-    pub fn admin_token(&self) -> Result<&AdminToken, ApiError> {
-        self.inner.admin_token.get().ok_or_else(ApiError::not_ready)
+    /// Authentication, or `503 not_ready` while the store opens.
+    pub fn auth(&self) -> Result<&Arc<Auth>, ApiError> {
+        self.inner.auth.get().ok_or_else(ApiError::not_ready)
     }
 
     /// The largest plugin upload accepted, in bytes.

@@ -12,20 +12,44 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use super::*;
+use crate::config::AuthSettings;
 use crate::plugins::{Registry, RegistryLimits, Runtime, RuntimeConfig};
 
-const TOKEN: &str = "http-tests-admin-token";
+pub(super) const TOKEN: &str = "http-tests-admin-token";
 const UPLOAD_LIMIT: usize = 4096;
 
-struct Fixture {
-    app: Router,
+pub(super) struct Fixture {
+    pub(super) app: Router,
+    pub(super) store: Arc<dyn crate::store::Store>,
     // Kept so the store's files outlive the test.
     _dir: tempfile::TempDir,
 }
 
+/// The cheapest password hashing argon2 allows: these tests check behaviour, not strength.
+pub(super) fn cheap_auth() -> AuthSettings {
+    AuthSettings {
+        argon2_memory_kib: 8,
+        argon2_iterations: 1,
+        ..AuthSettings::default()
+    }
+}
+
 async fn ready_app() -> Fixture {
+    ready_app_with(cheap_auth()).await
+}
+
+/// A ready app whose admin token is [`TOKEN`], with these auth settings.
+pub(super) async fn ready_app_with(settings: AuthSettings) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = crate::store::open(dir.path()).await.expect("store opens");
+    let token = crate::server::ensure_admin_token(store.as_ref(), Some(TOKEN))
+        .await
+        .expect("admin token");
+    store
+        .ensure_admin_user(Some(&token.hash_hex()), 1)
+        .await
+        .expect("admin user");
+    let auth = auth::Auth::new(store.clone(), &settings, false).expect("auth");
     let runtime = Runtime::new(RuntimeConfig {
         max_instances: 8,
         max_memory: 16 << 20,
@@ -36,17 +60,18 @@ async fn ready_app() -> Fixture {
         max_upload_bytes: UPLOAD_LIMIT,
         ..RegistryLimits::default()
     };
-    let registry = Registry::open(Arc::new(runtime), store, &[], limits)
+    let registry = Registry::open(Arc::new(runtime), store.clone(), &[], limits)
         .await
         .expect("registry opens");
-    let state = AppState::ready(UPLOAD_LIMIT, registry, AdminToken::from_token(TOKEN));
+    let state = AppState::ready(UPLOAD_LIMIT, registry, Arc::new(auth));
     Fixture {
         app: app(state),
+        store,
         _dir: dir,
     }
 }
 
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
+pub(super) async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
     let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let body = axum::body::to_bytes(response.into_body(), 1 << 20)
@@ -55,7 +80,7 @@ async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
-fn admin(method: Method, uri: &str) -> axum::http::request::Builder {
+pub(super) fn admin(method: Method, uri: &str) -> axum::http::request::Builder {
     Request::builder()
         .method(method)
         .uri(uri)

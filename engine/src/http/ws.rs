@@ -138,17 +138,22 @@ async fn command(
             {
                 return error("no such conversation");
             }
-            router.hub().spy(connection, id);
-            if let Ok(messaging) = state.messaging() {
-                audit(
-                    &messaging.store,
-                    principal,
-                    "conversation.spy",
-                    &format!("conversation:{id}"),
-                    serde_json::json!({}),
-                )
-                .await;
+            // Spying is audited first: no entry, no spying.
+            let Ok(messaging) = state.messaging() else {
+                return error("not ready");
+            };
+            let audited = audit(
+                messaging.store.as_ref(),
+                principal,
+                "conversation.spy",
+                &format!("conversation:{id}"),
+                serde_json::json!({}),
+            )
+            .await;
+            if audited.is_err() {
+                return error("could not record the audit entry; not spying");
             }
+            router.hub().spy(connection, id);
             Some(
                 serde_json::json!({"seq": 0, "type": "spying", "data": {"conversation_id": id}})
                     .to_string(),

@@ -517,7 +517,10 @@ fn out_of_hours_replies_and_ends_overnight_ranges_included() {
     assert_eq!(st(&core, 2), state::CLOSED);
     let (fx, _) = core.take(now);
     assert!(fx.sends.iter().any(|s| s.conversation == 2
-        && s.content == Content::Text { text: "We are closed".into() }));
+        && s.content
+            == Content::Text {
+                text: "We are closed".into()
+            }));
 }
 
 #[test]
@@ -526,7 +529,10 @@ fn a_holiday_closes_its_day() {
     // Tuesday 2026-12-08 is a holiday; Tuesday 2026-12-01 is not.
     arrive(&mut core, 1, buenos_aires("2026-12-08", "10:00:00"));
     assert_eq!(st(&core, 1), state::CLOSED);
-    assert_eq!(core.conversations[&1].row.end_reason.as_deref(), Some("out_of_hours"));
+    assert_eq!(
+        core.conversations[&1].row.end_reason.as_deref(),
+        Some("out_of_hours")
+    );
     arrive(&mut core, 2, buenos_aires("2026-12-01", "10:00:00"));
     assert_eq!(st(&core, 2), state::QUEUED);
 }

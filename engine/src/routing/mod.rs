@@ -25,9 +25,9 @@ pub mod lifecycle;
 pub mod live;
 pub mod pass;
 pub mod schedule;
+pub mod service_level;
 pub mod task;
 pub mod timers;
-pub mod service_level;
 pub mod validate;
 pub mod wiring;
 

@@ -72,6 +72,10 @@ pub struct ApiTokenRow {
     pub id: i64,
     /// Name given at creation.
     pub name: String,
+    /// The user it acts as (`None` only for a token no migration could place).
+    pub user_id: Option<i64>,
+    /// That user's username.
+    pub username: Option<String>,
     /// Created.
     pub created_ms: i64,
     /// Revoked, if it was.

@@ -10,7 +10,8 @@
 //! Writes go through one writer thread with group commit (`sqlite/writer.rs`); reads through a
 //! small pool.
 //! The plugin registry is the first user: uploaded versions, the active version per plugin with
-//! one step of rollback, and the admin token hash.
+//! one step of rollback, and the admin token hash. Users, their sessions and the audit log
+//! follow the same pattern ([`users`]).
 
 mod catalog;
 mod connectors;
@@ -25,6 +26,9 @@ mod sqlite;
 mod test_dir;
 #[cfg(test)]
 mod tests;
+mod users;
+#[cfg(test)]
+mod users_tests;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -41,6 +45,9 @@ pub use plugins::{ActivePlugin, NewPluginVersion, PluginVersionRow};
 pub use routing::{
     AgentStateRow, BreakRow, CampaignRow, InternalMessageRow, LiveConversationRow, MemberRow,
     NewCampaign, NewEvent, NoteRow, RoutingUser, RoutingWrite, TimerRow,
+};
+pub use users::{
+    AuditQuery, AuditRow, NewAuditEntry, NewSession, NewUser, Role, SessionRow, UserChange, UserRow,
 };
 
 /// File name of the SQLite database inside the data directory.
@@ -262,11 +269,12 @@ pub trait Store: Send + Sync + 'static {
         number_id: i64,
     ) -> Result<Option<String>, StoreError>;
 
-    /// Stores an API token's hash.
+    /// Stores the hash of an API token that acts as user `user_id`.
     async fn create_api_token(
         &self,
         name: &str,
         hash: &str,
+        user_id: i64,
         at_ms: i64,
     ) -> Result<ApiTokenRow, StoreError>;
 
@@ -276,8 +284,73 @@ pub trait Store: Send + Sync + 'static {
     /// Every API token, without secrets.
     async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>, StoreError>;
 
-    /// The live API token with this hash.
-    async fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiTokenRow>, StoreError>;
+    // --- Users and sessions ---
+
+    /// Creates a user. [`StoreError::Conflict`] if the username is taken (in any case).
+    async fn create_user(&self, new: NewUser) -> Result<UserRow, StoreError>;
+
+    /// Changes a user. Disabling one also ends their sessions, in the same transaction.
+    async fn update_user(
+        &self,
+        id: i64,
+        change: UserChange,
+        at_ms: i64,
+    ) -> Result<UserRow, StoreError>;
+
+    /// Replaces a user's password hash (an argon2id PHC string).
+    async fn set_password_hash(&self, id: i64, hash: &str, at_ms: i64) -> Result<(), StoreError>;
+
+    /// One user.
+    async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError>;
+
+    /// The user with this username, in any case.
+    async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>, StoreError>;
+
+    /// Every user, by id.
+    async fn users(&self) -> Result<Vec<UserRow>, StoreError>;
+
+    /// Makes sure an admin exists and, given the admin token's hash, that it is an API token of
+    /// one: creates user `admin` (no password) if no admin user exists, then binds the token to
+    /// user `admin` (else the first admin) unless a token with that hash is already stored
+    /// (revoked stays revoked). Returns the admin user. [`StoreError::Conflict`] if the name
+    /// `admin` is taken by a user of another role and no admin exists.
+    async fn ensure_admin_user(
+        &self,
+        admin_token_hash: Option<&str>,
+        at_ms: i64,
+    ) -> Result<UserRow, StoreError>;
+
+    /// The user a live (not revoked) API token with this hash acts as.
+    async fn token_user(&self, hash: &str) -> Result<Option<UserRow>, StoreError>;
+
+    /// Stores a session.
+    async fn create_session(&self, new: NewSession) -> Result<(), StoreError>;
+
+    /// The session with this token hash, with its user.
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError>;
+
+    /// Records that the session was used at `at_ms`.
+    async fn touch_session(&self, token_hash: &str, at_ms: i64) -> Result<(), StoreError>;
+
+    /// Ends one session (nothing if it is gone already).
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of a user but `except` (a token hash); returns how many ended.
+    async fn end_user_sessions(
+        &self,
+        user_id: i64,
+        except: Option<&str>,
+    ) -> Result<u64, StoreError>;
+
+    /// Deletes sessions past their absolute end (`expires_ms <= now_ms`) or idle since before
+    /// `idle_before_ms`; returns how many.
+    async fn purge_sessions(&self, now_ms: i64, idle_before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Appends an audit entry; returns its id.
+    async fn append_audit(&self, entry: NewAuditEntry) -> Result<i64, StoreError>;
+
+    /// A page of the audit log, newest first.
+    async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRow>, StoreError>;
 
     // --- Campaigns and breaks ---
 

@@ -76,7 +76,7 @@ pub struct DeskCampaign {
 }
 
 /// Everything the agent page shows, in one read: what a client fetches after (re)connecting.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Desk {
     pub user_id: i64,
     /// The agent's state (absent for a user who is no campaign's member).

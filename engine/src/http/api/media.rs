@@ -10,18 +10,23 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::visibility::visible_conversation;
 use crate::clock;
+use crate::http::auth::Principal;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::providers::media::MediaError;
 
 pub fn router(limit: usize) -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/media",
-            post(upload).layer(DefaultBodyLimit::max(limit)),
-        )
-        .route("/api/v1/media/{id}", get(download))
+    Router::new().route(
+        "/api/v1/media",
+        post(upload).layer(DefaultBodyLimit::max(limit)),
+    )
+}
+
+/// A stored attachment, for whoever may see its conversation.
+pub fn visible_router() -> Router<AppState> {
+    Router::new().route("/api/v1/media/{id}", get(download))
 }
 
 pub fn public_router() -> Router<AppState> {
@@ -79,15 +84,27 @@ pub async fn upload(
     responses((status = 200, description = "the file"), (status = 404, body = ApiError)))]
 pub async fn download(
     State(state): State<AppState>,
+    principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let messaging = state.messaging()?;
+    let missing = || ApiError::new("not_found", format!("no stored media {id}"));
     let row = messaging
         .store
         .media(id)
         .await?
         .filter(|m| m.state == "stored")
-        .ok_or_else(|| ApiError::new("not_found", format!("no stored media {id}")))?;
+        .ok_or_else(missing)?;
+    // An attachment is as visible as its conversation (404 otherwise, as for a missing one).
+    let conversation = messaging
+        .store
+        .message(row.message_id)
+        .await?
+        .and_then(|m| m.conversation_id)
+        .ok_or_else(missing)?;
+    visible_conversation(&state, &principal, conversation)
+        .await
+        .map_err(|_| missing())?;
     let sha256 = row.sha256.unwrap_or_default();
     file_response(
         &state,

@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::page_limit;
+use super::visibility::visible_conversation;
 use crate::clock;
 use crate::conversations::Content;
 use crate::conversations::compliance::{Queued, SendRequest};
+use crate::http::auth::Principal;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::store::{ConversationFilter, ConversationRow, MediaRow, MessageRow};
@@ -21,6 +23,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/messages", post(send))
         .route("/api/v1/messages/{id}", get(message))
         .route("/api/v1/conversations", get(conversations))
+}
+
+/// Reads every signed-in user may make, of the conversations they may see.
+pub fn visible_router() -> Router<AppState> {
+    Router::new()
         .route("/api/v1/conversations/{id}", get(conversation))
         .route("/api/v1/conversations/{id}/messages", get(history))
 }
@@ -232,14 +239,10 @@ pub(crate) fn conversation_view(row: ConversationRow) -> ConversationView {
     responses((status = 200, body = ConversationView), (status = 404, body = ApiError)))]
 pub async fn conversation(
     State(state): State<AppState>,
+    principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let row = state
-        .messaging()?
-        .store
-        .conversation(id)
-        .await?
-        .ok_or_else(|| ApiError::new("not_found", format!("no conversation {id}")))?;
+    let row = visible_conversation(&state, &principal, id).await?;
     Ok(Json(conversation_view(row)))
 }
 
@@ -257,13 +260,12 @@ pub struct HistoryQuery {
     responses((status = 200, body = [MessageView]), (status = 404, body = ApiError)))]
 pub async fn history(
     State(state): State<AppState>,
+    principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<HistoryQuery>,
 ) -> Result<Json<Vec<MessageView>>, ApiError> {
+    visible_conversation(&state, &principal, id).await?;
     let store = &state.messaging()?.store;
-    if store.conversation(id).await?.is_none() {
-        return Err(ApiError::new("not_found", format!("no conversation {id}")));
-    }
     let rows = store
         .messages_of(id, query.after.unwrap_or(0), page_limit(query.limit))
         .await?;

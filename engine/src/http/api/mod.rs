@@ -1,11 +1,13 @@
-//! REST v1 for integrators and the web client: connectors, messages and conversations,
-//! templates, the blacklist, API tokens, media and the sandbox. Described by the OpenAPI
-//! document at `/api/openapi.json` ([`openapi`]).
+//! REST v1 for integrators and the web client: sign-in, users, the audit log, connectors,
+//! messages and conversations, templates, the blacklist, API tokens, media and the sandbox.
+//! Described by the OpenAPI document at `/api/openapi.json` ([`openapi`]).
 
+pub mod audit;
 pub mod blacklist;
 pub mod campaigns;
 pub mod connectors;
 pub mod desk;
+pub mod login;
 pub mod media;
 pub mod messages;
 pub mod openapi;
@@ -14,6 +16,7 @@ pub mod sandbox;
 pub mod supervise;
 pub mod templates;
 pub mod tokens;
+pub mod users;
 pub mod visibility;
 
 use axum::Router;
@@ -27,11 +30,26 @@ pub fn admin_routes() -> Router<AppState> {
         .merge(tokens::router())
         .merge(templates::admin_router())
         .merge(campaigns::admin_router())
+        .merge(users::router())
 }
 
-/// Routes an admin or an API token may call.
+/// Routes every signed-in user may call: who am I, sign out, change my password; the desk,
+/// the conversations and media they may see, recordings, the supervisor's desk (whose handlers
+/// check the role) and the live socket.
+pub fn signed_in_routes() -> Router<AppState> {
+    login::router()
+        .merge(desk::router())
+        .merge(messages::visible_router())
+        .merge(media::visible_router())
+        .merge(recordings::router())
+        .merge(supervise::router())
+        .route("/api/v1/ws", axum::routing::get(super::ws::upgrade))
+}
+
+/// Routes a supervisor (or an admin, or their API tokens) may call.
 pub fn api_routes(media_limit: usize) -> Router<AppState> {
     Router::new()
+        .merge(audit::router())
         .merge(messages::router())
         .merge(templates::read_router())
         .merge(blacklist::router())
@@ -39,9 +57,10 @@ pub fn api_routes(media_limit: usize) -> Router<AppState> {
         .merge(sandbox::router())
 }
 
-/// Routes anyone may call: what providers fetch and post.
+/// Routes anyone may call: sign-in, and what providers fetch and post.
 pub fn public_routes() -> Router<AppState> {
     Router::new()
+        .merge(login::public_router())
         .merge(media::public_router())
         .merge(sandbox::public_router())
         .merge(openapi::router())

@@ -2,14 +2,17 @@
 
 use axum::routing::get;
 use axum::{Json, Router};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::http::auth::session::COOKIE_NAME;
 use crate::http::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Switchboard API", description = "WhatsApp/SMS contact-center engine. Errors are `{code, message}` with a stable `code`."),
+    info(title = "Switchboard API", description = "WhatsApp/SMS contact-center engine. Errors are `{code, message}` with a stable `code`. \
+        People sign in at `/api/v1/auth/login` and get the `sb_session` cookie; requests that change something with it must send `X-CSRF-Token`. \
+        Machines send an API token: `Authorization: Bearer <token>`. Roles: agent < supervisor < admin."),
     paths(
         super::connectors::list, super::connectors::create, super::connectors::read,
         super::connectors::update, super::connectors::delete, super::connectors::rotate,
@@ -23,20 +26,28 @@ use crate::http::state::AppState;
         super::campaigns::list, super::campaigns::create, super::campaigns::read,
         super::campaigns::update, super::campaigns::delete, super::campaigns::breaks,
         super::campaigns::add_break, super::campaigns::remove_break,
+        super::login::login, super::login::logout, super::login::me, super::login::change_password,
+        super::users::list, super::users::create, super::users::read, super::users::update,
+        super::users::set_password, super::audit::list,
     ),
-    modifiers(&BearerAuth),
-    security(("bearer" = [])),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
+/// The two ways in: an API token, or the session cookie a login sets.
+struct Security;
 
-impl Modify for BearerAuth {
+impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(COOKIE_NAME))),
         );
     }
 }

@@ -78,13 +78,13 @@ pub async fn pause(
         })
         .await?;
     audit(
-        &state.messaging()?.store,
+        state.messaging()?.store.as_ref(),
         &principal,
         "agent.pause",
         &format!("user:{id}"),
         serde_json::json!({}),
     )
-    .await;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -105,13 +105,13 @@ pub async fn resume(
         })
         .await?;
     audit(
-        &state.messaging()?.store,
+        state.messaging()?.store.as_ref(),
         &principal,
         "agent.resume",
         &format!("user:{id}"),
         serde_json::json!({}),
     )
-    .await;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -127,13 +127,13 @@ pub async fn log_out(
     check_agent(&state, &principal, id).await?;
     state.router()?.act(Action::LogOut { agent: id }).await?;
     audit(
-        &state.messaging()?.store,
+        state.messaging()?.store.as_ref(),
         &principal,
         "agent.logout",
         &format!("user:{id}"),
         serde_json::json!({}),
     )
-    .await;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,5 +1,6 @@
-//! `/api/v1/tokens`: bearer tokens for integrators. The token is shown once, at creation;
-//! only its sha256 is stored.
+//! `/api/v1/tokens`: bearer tokens for integrators and load tools. A token acts as a user (the
+//! caller, or the one an admin names) with that user's role. The token is shown once, at
+//! creation; only its sha256 is stored.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::clock;
-use crate::http::auth::{AdminToken, generate_token};
+use crate::http::auth::{Principal, generate_token, token_hash};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::store::ApiTokenRow;
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
 pub struct TokenInput {
     /// What it is for (`crm-integration`).
     pub name: String,
+    /// The user it acts as; the caller if left out.
+    pub user_id: Option<i64>,
 }
 
 /// A token, without its secret.
@@ -35,6 +38,10 @@ pub struct TokenView {
     pub id: i64,
     /// Name.
     pub name: String,
+    /// The user it acts as.
+    pub user_id: Option<i64>,
+    /// That user's username.
+    pub username: Option<String>,
     /// Created, RFC 3339.
     pub created_at: String,
     /// Revoked, RFC 3339.
@@ -56,6 +63,8 @@ impl From<ApiTokenRow> for TokenView {
         Self {
             id: t.id,
             name: t.name,
+            user_id: t.user_id,
+            username: t.username,
             created_at: clock::rfc3339(t.created_ms),
             revoked_at: t.revoked_ms.map(clock::rfc3339),
         }
@@ -65,7 +74,7 @@ impl From<ApiTokenRow> for TokenView {
 /// Every token.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = [TokenView])))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TokenView>>, ApiError> {
-    let rows = state.messaging()?.store.api_tokens().await?;
+    let rows = state.auth()?.store.api_tokens().await?;
     Ok(Json(rows.into_iter().map(TokenView::from).collect()))
 }
 
@@ -74,6 +83,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TokenView>>,
     responses((status = 201, body = NewTokenView), (status = 422, body = ApiError)))]
 pub async fn create(
     State(state): State<AppState>,
+    principal: Principal,
     Json(input): Json<TokenInput>,
 ) -> Result<(StatusCode, Json<NewTokenView>), ApiError> {
     let name = input.name.trim();
@@ -83,14 +93,16 @@ pub async fn create(
             "`name` must be 1 to 64 characters",
         ));
     }
+    let store = &state.auth()?.store;
+    let user_id = input.user_id.unwrap_or(principal.user_id);
+    if store.user(user_id).await?.is_none() {
+        return Err(ApiError::new("invalid", format!("no user {user_id}")));
+    }
     let secret = generate_token().map_err(ApiError::internal)?;
-    let hash = AdminToken::from_token(&secret).hash_hex();
-    let row = state
-        .messaging()?
-        .store
-        .create_api_token(name, &hash, clock::now_ms())
+    let row = store
+        .create_api_token(name, &token_hash(&secret), user_id, clock::now_ms())
         .await?;
-    tracing::info!(token = row.id, name, "API token created");
+    tracing::info!(token = row.id, user = user_id, name, "API token created");
     Ok((
         StatusCode::CREATED,
         Json(NewTokenView {
@@ -108,7 +120,7 @@ pub async fn revoke(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .messaging()?
+        .auth()?
         .store
         .revoke_api_token(id, clock::now_ms())
         .await?;

@@ -215,24 +215,20 @@ pub(super) async fn outbound_block(
     Ok(None)
 }
 
-/// Stores a token hash. A writer job.
+/// Stores a token hash bound to `user_id`; returns its id. A writer job.
 pub(super) fn create_token(
     conn: &Connection,
     name: String,
     hash: String,
+    user_id: i64,
     at_ms: i64,
-) -> Result<ApiTokenRow, StoreError> {
-    let id = conn
+) -> Result<i64, StoreError> {
+    Ok(conn
         .prepare_cached(
-            "INSERT INTO api_tokens (name, hash, created_ms) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO api_tokens (name, hash, user_id, created_ms) VALUES (?, ?, ?, ?) \
+             RETURNING id",
         )?
-        .query_row(params![name, hash, at_ms], |r| r.get(0))?;
-    Ok(ApiTokenRow {
-        id,
-        name,
-        created_ms: at_ms,
-        revoked_ms: None,
-    })
+        .query_row(params![name, hash, user_id, at_ms], |r| r.get(0))?)
 }
 
 /// Revokes a token. A writer job.
@@ -246,38 +242,31 @@ pub(super) fn revoke_token(conn: &Connection, id: i64, at_ms: i64) -> Result<(),
     Ok(())
 }
 
-/// Every token, without secrets.
-pub(super) async fn tokens(pool: &SqlitePool) -> Result<Vec<ApiTokenRow>, StoreError> {
-    let rows: Vec<(i64, String, i64, Option<i64>)> =
-        sqlx::query_as("SELECT id, name, created_ms, revoked_ms FROM api_tokens ORDER BY id")
-            .fetch_all(pool)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, created_ms, revoked_ms)| ApiTokenRow {
-            id,
-            name,
-            created_ms,
-            revoked_ms,
-        })
-        .collect())
-}
+type TokenTuple = (i64, String, Option<i64>, Option<String>, i64, Option<i64>);
 
-/// The live token with this hash.
-pub(super) async fn token_by_hash(
-    pool: &SqlitePool,
-    hash: &str,
-) -> Result<Option<ApiTokenRow>, StoreError> {
-    let row: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, name, created_ms, revoked_ms FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
-    )
-    .bind(hash)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(id, name, created_ms, revoked_ms)| ApiTokenRow {
+fn token((id, name, user_id, username, created_ms, revoked_ms): TokenTuple) -> ApiTokenRow {
+    ApiTokenRow {
         id,
         name,
+        user_id,
+        username,
         created_ms,
         revoked_ms,
-    }))
+    }
+}
+
+/// Tokens, without secrets: all (`id` `None`) or one.
+pub(super) async fn tokens(
+    pool: &SqlitePool,
+    id: Option<i64>,
+) -> Result<Vec<ApiTokenRow>, StoreError> {
+    let rows: Vec<TokenTuple> = sqlx::query_as(
+        "SELECT t.id, t.name, t.user_id, u.username, t.created_ms, t.revoked_ms \
+         FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id \
+         WHERE ?1 IS NULL OR t.id = ?1 ORDER BY t.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(token).collect())
 }

@@ -7,6 +7,7 @@
 //! the feature they belong to.
 
 mod admin_token;
+mod audit;
 mod campaigns;
 mod catalog;
 mod checkpoint;
@@ -18,8 +19,10 @@ mod migrate;
 mod outbox;
 mod plugins;
 mod routing;
+mod sessions;
 #[cfg(test)]
 mod tests;
+mod users;
 mod workspace;
 mod writer;
 
@@ -365,11 +368,17 @@ impl Store for SqliteStore {
         &self,
         name: &str,
         hash: &str,
+        user_id: i64,
         at_ms: i64,
     ) -> Result<ApiTokenRow, StoreError> {
         let (name, hash) = (name.to_owned(), hash.to_owned());
-        self.write(move |conn| catalog::create_token(conn, name, hash, at_ms))
-            .await
+        let id = self
+            .write(move |conn| catalog::create_token(conn, name, hash, user_id, at_ms))
+            .await?;
+        catalog::tokens(&self.readers, Some(id))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound(format!("API token {id}")))
     }
 
     async fn revoke_api_token(&self, id: i64, at_ms: i64) -> Result<(), StoreError> {
@@ -378,11 +387,99 @@ impl Store for SqliteStore {
     }
 
     async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>, StoreError> {
-        catalog::tokens(&self.readers).await
+        catalog::tokens(&self.readers, None).await
     }
 
-    async fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiTokenRow>, StoreError> {
-        catalog::token_by_hash(&self.readers, hash).await
+    async fn create_user(&self, new: NewUser) -> Result<UserRow, StoreError> {
+        let id = self.write(move |conn| users::create(conn, new)).await?;
+        users::by_id(&self.readers, id).await
+    }
+
+    async fn update_user(
+        &self,
+        id: i64,
+        change: UserChange,
+        at_ms: i64,
+    ) -> Result<UserRow, StoreError> {
+        self.write(move |conn| users::update(conn, id, change, at_ms))
+            .await?;
+        users::by_id(&self.readers, id).await
+    }
+
+    async fn set_password_hash(&self, id: i64, hash: &str, at_ms: i64) -> Result<(), StoreError> {
+        let hash = hash.to_owned();
+        self.write(move |conn| users::set_password_hash(conn, id, hash, at_ms))
+            .await
+    }
+
+    async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError> {
+        users::one(&self.readers, id).await
+    }
+
+    async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
+        users::by_name(&self.readers, username).await
+    }
+
+    async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
+        users::all(&self.readers).await
+    }
+
+    async fn ensure_admin_user(
+        &self,
+        admin_token_hash: Option<&str>,
+        at_ms: i64,
+    ) -> Result<UserRow, StoreError> {
+        let hash = admin_token_hash.map(str::to_owned);
+        let id = self
+            .write(move |conn| users::ensure_admin(conn, hash, at_ms))
+            .await?;
+        users::by_id(&self.readers, id).await
+    }
+
+    async fn token_user(&self, hash: &str) -> Result<Option<UserRow>, StoreError> {
+        users::by_token(&self.readers, hash).await
+    }
+
+    async fn create_session(&self, new: NewSession) -> Result<(), StoreError> {
+        self.write(move |conn| sessions::create(conn, new)).await
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        sessions::one(&self.readers, token_hash).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, at_ms: i64) -> Result<(), StoreError> {
+        let hash = token_hash.to_owned();
+        self.write(move |conn| sessions::touch(conn, hash, at_ms))
+            .await
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let hash = token_hash.to_owned();
+        self.write(move |conn| sessions::end(conn, hash)).await
+    }
+
+    async fn end_user_sessions(
+        &self,
+        user_id: i64,
+        except: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let except = except.map(str::to_owned);
+        self.write(move |conn| sessions::end_all(conn, user_id, except))
+            .await
+    }
+
+    async fn purge_sessions(&self, now_ms: i64, idle_before_ms: i64) -> Result<u64, StoreError> {
+        self.write(move |conn| sessions::purge(conn, now_ms, idle_before_ms))
+            .await
+    }
+
+    async fn append_audit(&self, entry: NewAuditEntry) -> Result<i64, StoreError> {
+        self.write(move |conn| audit::append(conn, entry)).await
+    }
+
+    async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRow>, StoreError> {
+        audit::page(&self.readers, query).await
     }
 
     async fn create_campaign(&self, new: NewCampaign) -> Result<CampaignRow, StoreError> {

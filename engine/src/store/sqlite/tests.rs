@@ -6,7 +6,7 @@ use tokio::sync::oneshot;
 
 use super::{SqliteStore, plugins};
 use crate::store::test_dir::TestDir;
-use crate::store::{NewPluginVersion, PluginVersionRow, Store, StoreError};
+use crate::store::{NewPluginVersion, PluginVersionRow, Role, Store, StoreError};
 
 /// The answer to a queued job.
 type Answer<T> = oneshot::Receiver<Result<T, StoreError>>;
@@ -212,5 +212,50 @@ async fn the_read_pool_cannot_write() -> Result<(), StoreError> {
         .execute(&store.readers)
         .await;
     assert!(write.is_err(), "{write:?}");
+    Ok(())
+}
+
+/// A deployment from before users: the admin token and an integrator's token, then the
+/// upgrade. The admin token acts as the admin user; the old token keeps exactly what it could
+/// do (the integrator API, a supervisor's) as a user of its own.
+#[tokio::test]
+async fn an_existing_deployment_migrates_its_tokens_to_users() -> Result<(), StoreError> {
+    use sqlx::{ConnectOptions, Connection};
+
+    let dir = TestDir::new();
+    std::fs::create_dir_all(dir.path()).map_err(|source| StoreError::DataDir {
+        path: dir.path().to_owned(),
+        source,
+    })?;
+    let path = dir.path().join("test.db");
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .connect()
+        .await?;
+    super::migrate::run_up_to(&mut conn, 3).await?;
+    sqlx::query("INSERT INTO admin_token (id, hash, created_at_ms) VALUES (1, 'admin-hash', 5)")
+        .execute(&mut conn)
+        .await?;
+    sqlx::query("INSERT INTO api_tokens (name, hash, created_ms) VALUES ('crm', 'crm-hash', 7)")
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+
+    let store = SqliteStore::open(&path).await?;
+    let hash = store.admin_token_hash().await?.expect("kept");
+    let admin = store.ensure_admin_user(Some(&hash), 10).await?;
+    assert_eq!(
+        (admin.username.as_str(), admin.role),
+        ("admin", Role::Admin)
+    );
+    let by_admin_token = store.token_user("admin-hash").await?.expect("bound");
+    assert_eq!(by_admin_token.id, admin.id);
+    let by_old_token = store.token_user("crm-hash").await?.expect("bound");
+    assert_eq!(
+        (by_old_token.username.as_str(), by_old_token.role),
+        ("integrations", Role::Supervisor)
+    );
+    store.close().await;
     Ok(())
 }
