@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod crypto;
+pub mod desk;
 pub mod form;
 pub mod host;
 pub mod kannel;

@@ -1,0 +1,158 @@
+//! Routing end to end over the real HTTP API: a customer writes through the sandbox, the menu
+//! bot answers, the conversation queues and is assigned by each bundled strategy to an agent
+//! connected over its socket, the agent's reply reaches the sandbox outbox, the agent closes
+//! and the survey bot stores the customer's score. Then the rules a campaign setting sets,
+//! where they need the whole engine (blacklists, the 24 h window's campaign).
+
+use reqwest::Method;
+use serde_json::json;
+use switchboard_tests::desk::{self, Socket};
+use switchboard_tests::server::TestServer;
+
+const STRATEGIES: [&str; 6] = [
+    "round-robin",
+    "longest-idle",
+    "least-busy",
+    "weighted-random",
+    "skills",
+    "sticky",
+];
+
+#[tokio::test]
+async fn a_customer_goes_from_bot_to_agent_to_survey_with_every_strategy() {
+    let server = TestServer::start().await;
+    let numbers: Vec<String> = (0..STRATEGIES.len())
+        .map(|i| format!("+5491155551{i:03}"))
+        .collect();
+    let number_refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
+    let connector = desk::sandbox(&server, "desk", &number_refs).await;
+    let agent = desk::user(&server, "ana", "agent").await;
+    for (i, strategy) in STRATEGIES.iter().enumerate() {
+        desk::campaign(
+            &server,
+            json!({
+                "name": format!("support-{strategy}"),
+                "numbers": [numbers[i]],
+                "members": [{"user_id": agent.id}],
+                "settings": {
+                    "strategy": {"plugin": strategy},
+                    "bot_on_start": {"plugin": "menu", "config": {
+                        "greeting": "Welcome! Choose:",
+                        "options": [{"key": "1", "label": "Talk to an agent"}]}},
+                    "bot_on_end": {"plugin": "survey"},
+                }
+            }),
+        )
+        .await;
+    }
+    let mut socket = Socket::open(&server, &agent.token).await;
+    for (i, strategy) in STRATEGIES.iter().enumerate() {
+        let customer = format!("+5491166661{i:03}");
+        // The sandbox is the number's connector; the customer writes to numbers[i].
+        let conversation = inject_to(&server, connector, &customer, &numbers[i], "hola").await;
+        desk::wait_sent(&server, connector, &customer, "Welcome!").await;
+        inject_to(&server, connector, &customer, &numbers[i], "1").await;
+        let assigned = socket
+            .until("conversation.assigned", |d| d["id"] == conversation)
+            .await;
+        assert_eq!(assigned["data"]["agent_id"], agent.id, "{strategy}");
+        let reply = format!("Hello from {strategy}");
+        desk::call(
+            &server,
+            &agent.token,
+            Method::POST,
+            &format!("/api/v1/conversations/{conversation}/reply"),
+            Some(json!({"text": reply})),
+            202,
+        )
+        .await;
+        desk::wait_sent(&server, connector, &customer, &reply).await;
+        desk::call(
+            &server,
+            &agent.token,
+            Method::POST,
+            &format!("/api/v1/conversations/{conversation}/close"),
+            Some(json!({"disposition": "resolved"})),
+            204,
+        )
+        .await;
+        desk::wait_sent(&server, connector, &customer, "How would you rate").await;
+        inject_to(&server, connector, &customer, &numbers[i], "5").await;
+        let done = desk::wait_conversation(&server, conversation, |c| c["state"] == "closed").await;
+        assert_eq!(done["csat"], 5, "{strategy}: {done}");
+        assert_eq!(done["disposition"], "resolved", "{strategy}: {done}");
+        assert_eq!(done["agent_id"], agent.id, "{strategy}: {done}");
+    }
+    socket.close().await;
+    server.stop().await;
+}
+
+/// A customer message to a given business number of a sandbox connector.
+async fn inject_to(server: &TestServer, connector: i64, from: &str, to: &str, text: &str) -> i64 {
+    let injected = desk::call(
+        server,
+        &server.token,
+        Method::POST,
+        &format!("/api/v1/sandbox/{connector}/inbound"),
+        Some(json!({"from": from, "to": to, "text": text})),
+        200,
+    )
+    .await;
+    injected["conversation_id"].as_i64().expect("conversation")
+}
+
+#[tokio::test]
+async fn the_incoming_blacklist_switch_decides_whether_a_listed_customer_is_refused() {
+    let server = TestServer::start().await;
+    let connector = desk::sandbox(&server, "bl", &["+5491155552001", "+5491155552002"]).await;
+    let agent = desk::user(&server, "bea", "agent").await;
+    for (name, number, on) in [
+        ("strict", "+5491155552001", true),
+        ("open", "+5491155552002", false),
+    ] {
+        desk::campaign(
+            &server,
+            json!({"name": name, "numbers": [number], "members": [{"user_id": agent.id}],
+                   "incoming_blacklist": on}),
+        )
+        .await;
+    }
+    let listed = "+5491166662000";
+    desk::call(
+        &server,
+        &server.token,
+        Method::POST,
+        "/api/v1/blacklist",
+        Some(json!({"address": listed, "direction": "both", "reason": "abuse"})),
+        201,
+    )
+    .await;
+    let mut socket = Socket::open(&server, &agent.token).await;
+    // Refused where the switch is on: no conversation at all.
+    let refused = desk::call(
+        &server,
+        &server.token,
+        Method::POST,
+        &format!("/api/v1/sandbox/{connector}/inbound"),
+        Some(json!({"from": listed, "to": "+5491155552001", "text": "hi"})),
+        200,
+    )
+    .await;
+    assert!(refused["conversation_id"].is_null(), "{refused}");
+    // Taken where it is off.
+    let taken = inject_to(&server, connector, listed, "+5491155552002", "hi").await;
+    socket
+        .until("conversation.assigned", |d| d["id"] == taken)
+        .await;
+    // And outgoing: the manual list blocks the reply only where the outgoing switch is on.
+    let blocked = desk::status(
+        &server,
+        &agent.token,
+        Method::POST,
+        &format!("/api/v1/conversations/{taken}/reply"),
+        Some(json!({"text": "hello"})),
+    )
+    .await;
+    assert_eq!(blocked, 409, "the outgoing blacklist defaults to on");
+    server.stop().await;
+}
