@@ -1,12 +1,32 @@
 //! What `serve --demo` adds to an empty engine: a sandbox connector with one WhatsApp number,
-//! so messages flow at once through the sandbox API (and the customer simulator).
+//! so messages flow at once through the sandbox API (and the customer simulator); two agents
+//! and a supervisor; and a `Support` campaign on that number whose menu bot greets the
+//! customer and offers `Sales` or `Support`, with the survey at the end. Their credentials are
+//! printed at every demo start: the demo's data lives apart from a real deployment's and
+//! listens on loopback.
 
 use std::net::SocketAddr;
 
 use serde_json::json;
 
+use crate::clock;
+use crate::http::auth::password::Passwords;
 use crate::providers::Messaging;
 use crate::providers::connectors::ConnectorInput;
+use crate::routing::campaign::{CampaignSettings, PluginBinding, PresetReply};
+use crate::store::{MemberRow, NewCampaign, NewUser, Role};
+
+/// The demo's people: (username, display name, role, password).
+pub const PEOPLE: [(&str, &str, Role, &str); 3] = [
+    ("ana", "Ana Agent", Role::Agent, "ana-demo-pass"),
+    ("bruno", "Bruno Agent", Role::Agent, "bruno-demo-pass"),
+    (
+        "sofia",
+        "Sofía Supervisor",
+        Role::Supervisor,
+        "sofia-demo-pass",
+    ),
+];
 
 /// Name of the demo's connector.
 pub const CONNECTOR: &str = "demo-sandbox";
@@ -39,4 +59,120 @@ pub async fn seed(messaging: &Messaging, address: SocketAddr) {
         ),
         Err(error) => tracing::warn!(%error, "could not create the demo sandbox connector"),
     }
+}
+
+/// Creates the demo's users and campaigns unless they exist, then prints the credentials.
+/// Failures are logged: the demo still starts.
+pub async fn seed_routing(messaging: &Messaging, passwords: &Passwords) {
+    if let Err(error) = people_and_campaigns(messaging, passwords).await {
+        tracing::warn!(%error, "could not seed the demo's users and campaigns");
+        return;
+    }
+    let mut lines = vec!["demo sign-in (web client at / , API at /api/v1):".to_owned()];
+    for (username, _, role, password) in PEOPLE {
+        lines.push(format!(
+            "  {:<10} {username:<6} password {password}",
+            role.as_str()
+        ));
+    }
+    lines.push(format!(
+        "  customers write to {NUMBER} through POST /api/v1/sandbox/<connector>/inbound"
+    ));
+    println!("{}", lines.join("\n"));
+}
+
+async fn people_and_campaigns(
+    messaging: &Messaging,
+    passwords: &Passwords,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let store = &messaging.store;
+    let now = clock::now_ms();
+    let mut agents = Vec::new();
+    for (username, display_name, role, password) in PEOPLE {
+        let user = match store.user_by_name(username).await? {
+            Some(user) => user,
+            None => {
+                store
+                    .create_user(NewUser {
+                        username: username.into(),
+                        display_name: display_name.into(),
+                        role,
+                        password_hash: Some(passwords.hash(password).await?),
+                        max_concurrent: 4,
+                        campaign_scope: None,
+                        at_ms: now,
+                    })
+                    .await?
+            }
+        };
+        if role == Role::Agent {
+            agents.push(user.id);
+        }
+    }
+    let existing = store.campaigns().await?;
+    let members: Vec<MemberRow> = agents
+        .iter()
+        .map(|&user_id| MemberRow {
+            user_id,
+            penalty: 0,
+            skills: Vec::new(),
+        })
+        .collect();
+    if !existing.iter().any(|c| c.name == "Sales") {
+        let sales = CampaignSettings {
+            description: "Where the menu's option 1 goes.".into(),
+            ..CampaignSettings::default()
+        };
+        store
+            .create_campaign(NewCampaign {
+                name: "Sales".into(),
+                enabled: true,
+                incoming_blacklist: true,
+                outgoing_blacklist: true,
+                settings: serde_json::to_string(&sales)?,
+                numbers: Vec::new(),
+                members: members.clone(),
+                at_ms: now,
+            })
+            .await?;
+    }
+    if !existing.iter().any(|c| c.name == "Support") {
+        let support = CampaignSettings {
+            description: "The demo number's campaign: menu bot, then an agent, then a survey."
+                .into(),
+            bot_on_start: Some(PluginBinding {
+                plugin: "menu".into(),
+                config: json!({
+                    "greeting": "Hi! Thanks for writing to Switchboard's demo.",
+                    "options": [
+                        {"key": "1", "label": "Sales", "campaign": "Sales"},
+                        {"key": "2", "label": "Support"},
+                    ],
+                }),
+            }),
+            bot_on_end: Some(PluginBinding {
+                plugin: "survey".into(),
+                config: json!({}),
+            }),
+            preset_replies: vec![PresetReply {
+                code: "hello".into(),
+                title: "Greeting".into(),
+                text: "Hello! How can I help you today?".into(),
+            }],
+            ..CampaignSettings::default()
+        };
+        store
+            .create_campaign(NewCampaign {
+                name: "Support".into(),
+                enabled: true,
+                incoming_blacklist: true,
+                outgoing_blacklist: true,
+                settings: serde_json::to_string(&support)?,
+                numbers: vec![NUMBER.into()],
+                members,
+                at_ms: now,
+            })
+            .await?;
+    }
+    Ok(())
 }

@@ -186,6 +186,9 @@ async fn open_services(
     .await?;
     if config.demo {
         crate::demo::seed(&messaging, address).await;
+        if let Ok(auth) = state.auth() {
+            crate::demo::seed_routing(&messaging, &auth.passwords).await;
+        }
     }
     let router = crate::routing::wiring::start(
         &messaging,

@@ -49,7 +49,7 @@ pub async fn user(server: &TestServer, name: &str, role: &str) -> User {
     .await;
     User {
         id,
-        token: token["token"].as_str().expect("token").to_owned(),
+        token: token["secret"].as_str().expect("token secret").to_owned(),
     }
 }
 

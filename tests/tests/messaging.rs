@@ -660,6 +660,14 @@ async fn the_openapi_document_lists_the_api() {
         "/api/v1/auth/login",
         "/api/v1/users/{id}",
         "/api/v1/audit",
+        "/api/v1/campaigns/{id}",
+        "/api/v1/desk",
+        "/api/v1/conversations/{id}/reply",
+        "/api/v1/conversations/{id}/transfer",
+        "/api/v1/board",
+        "/api/v1/agents/{id}/pause",
+        "/api/v1/recordings",
+        "/api/v1/recordings/{id}/transcript",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }

@@ -98,22 +98,30 @@ async fn inject_to(server: &TestServer, connector: i64, from: &str, to: &str, te
         200,
     )
     .await;
-    injected["conversation_id"].as_i64().expect("conversation")
+    injected["conversation_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no conversation for {from} → {to}: {injected}"))
 }
 
 #[tokio::test]
 async fn the_incoming_blacklist_switch_decides_whether_a_listed_customer_is_refused() {
     let server = TestServer::start().await;
-    let connector = desk::sandbox(&server, "bl", &["+5491155552001", "+5491155552002"]).await;
+    let connector = desk::sandbox(
+        &server,
+        "bl",
+        &["+5491155552001", "+5491155552002", "+5491155552003"],
+    )
+    .await;
     let agent = desk::user(&server, "bea", "agent").await;
-    for (name, number, on) in [
-        ("strict", "+5491155552001", true),
-        ("open", "+5491155552002", false),
+    for (name, number, incoming, outgoing) in [
+        ("strict", "+5491155552001", true, true),
+        ("open", "+5491155552002", false, true),
+        ("free", "+5491155552003", false, false),
     ] {
         desk::campaign(
             &server,
             json!({"name": name, "numbers": [number], "members": [{"user_id": agent.id}],
-                   "incoming_blacklist": on}),
+                   "incoming_blacklist": incoming, "outgoing_blacklist": outgoing}),
         )
         .await;
     }
@@ -123,8 +131,8 @@ async fn the_incoming_blacklist_switch_decides_whether_a_listed_customer_is_refu
         &server.token,
         Method::POST,
         "/api/v1/blacklist",
-        Some(json!({"address": listed, "direction": "both", "reason": "abuse"})),
-        201,
+        Some(json!({"address": listed, "direction": "both"})),
+        200,
     )
     .await;
     let mut socket = Socket::open(&server, &agent.token).await;
@@ -153,6 +161,19 @@ async fn the_incoming_blacklist_switch_decides_whether_a_listed_customer_is_refu
         Some(json!({"text": "hello"})),
     )
     .await;
-    assert_eq!(blocked, 409, "the outgoing blacklist defaults to on");
+    assert_eq!(blocked, 409, "the outgoing blacklist is on");
+    let free = inject_to(&server, connector, listed, "+5491155552003", "hi").await;
+    socket
+        .until("conversation.assigned", |d| d["id"] == free)
+        .await;
+    desk::call(
+        &server,
+        &agent.token,
+        Method::POST,
+        &format!("/api/v1/conversations/{free}/reply"),
+        Some(json!({"text": "hello"})),
+        202,
+    )
+    .await;
     server.stop().await;
 }
