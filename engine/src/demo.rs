@@ -68,7 +68,8 @@ pub async fn seed_routing(messaging: &Messaging, passwords: &Passwords) {
         tracing::warn!(%error, "could not seed the demo's users and campaigns");
         return;
     }
-    let mut lines = vec!["demo sign-in (web client at / , API at /api/v1):".to_owned()];
+    let mut lines =
+        vec!["demo sign-in (POST /api/v1/auth/login, or the web client once it ships):".to_owned()];
     for (username, _, role, password) in PEOPLE {
         lines.push(format!(
             "  {:<10} {username:<6} password {password}",

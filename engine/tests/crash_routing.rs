@@ -73,14 +73,16 @@ async fn call(
     answer
 }
 
-/// Each conversation's (state, agent), and each pending timer, read from the database file.
-fn snapshot(
-    data_dir: &Path,
-) -> (
+/// Each conversation's (state, agent); each pending timer (conversation, kind, due); how many
+/// times each conversation was assigned.
+type Snapshot = (
     BTreeMap<i64, (String, Option<i64>)>,
     Vec<(i64, String, i64)>,
     Vec<(i64, i64)>,
-) {
+);
+
+/// What the database file holds, read directly.
+fn snapshot(data_dir: &Path) -> Snapshot {
     let db = rusqlite::Connection::open(data_dir.join("switchboard.db")).expect("db");
     let mut conversations = BTreeMap::new();
     let mut statement = db

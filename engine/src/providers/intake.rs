@@ -348,6 +348,17 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The content JSON of each item that is a message, aligned with the items.
+pub(crate) fn inbound_contents(items: &[IntakeItem]) -> Vec<Option<String>> {
+    items
+        .iter()
+        .map(|item| match item {
+            IntakeItem::Message(m) => Some(m.content.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,15 +385,4 @@ mod tests {
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
     }
-}
-
-/// The content JSON of each item that is a message, aligned with the items.
-pub(crate) fn inbound_contents(items: &[IntakeItem]) -> Vec<Option<String>> {
-    items
-        .iter()
-        .map(|item| match item {
-            IntakeItem::Message(m) => Some(m.content.clone()),
-            _ => None,
-        })
-        .collect()
 }

@@ -82,8 +82,7 @@ impl RouterCore {
             .campaigns
             .values()
             .filter(|k| visible(k.row.id))
-            .map(|k| self.campaign_figures(k.row.id, now))
-            .flatten()
+            .filter_map(|k| self.campaign_figures(k.row.id, now))
             .collect();
         campaigns.sort_by_key(|c| c.campaign_id);
         let mut agents: Vec<AgentFigures> = self

@@ -10,8 +10,9 @@ use super::effects::{BotStage, Trigger};
 use super::live::{state, timer};
 use crate::conversations::Content;
 
-/// One bot action, as the router applies it.
+/// One bot action, as the router applies it. (Short-lived: a turn's few actions.)
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum BotStep {
     Send(Content),
     SetVariable(String, String),

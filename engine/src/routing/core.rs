@@ -249,12 +249,12 @@ impl RouterCore {
             };
             if let Some(campaign) = self.campaigns.get_mut(&campaign_id) {
                 c.skills_mask = campaign.settings.skill_mask(&c.row.skills).0;
-                if c.row.state == state::QUEUED || c.row.state == state::TRANSFERRING {
-                    if c.row.transfer_to_agent_id.is_none()
-                        && let Some(key) = c.queue_key()
-                    {
-                        campaign.queue.insert(key);
-                    }
+                let waiting = c.row.state == state::QUEUED || c.row.state == state::TRANSFERRING;
+                if waiting
+                    && c.row.transfer_to_agent_id.is_none()
+                    && let Some(key) = c.queue_key()
+                {
+                    campaign.queue.insert(key);
                 }
             }
             for agent in holders(c) {

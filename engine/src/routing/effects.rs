@@ -34,8 +34,9 @@ pub struct Event {
     pub transient: bool,
 }
 
-/// Why a bot runs.
+/// Why a bot runs. (Short-lived: one per bot call.)
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Trigger {
     Start,
     Message(Content),

@@ -52,14 +52,14 @@ impl RouterCore {
         self.message_event(id, &m, now);
         match current.as_str() {
             state::NEW | state::IDLE => self.arrive(id, m.message, now),
-            state::BOT | state::CLOSING => self.to_bot(id, m.message, m.content, now),
+            state::BOT | state::CLOSING => self.give_bot(id, m.message, m.content),
             state::QUEUED => {
                 self.rearm_abandon(id, now);
                 let after_wait = self.conversations.get(&id).is_some_and(|c| {
                     c.row.bot_stage.as_deref() == Some(BotStage::AfterWait.word())
                 });
                 if after_wait {
-                    self.to_bot(id, m.message, m.content, now);
+                    self.give_bot(id, m.message, m.content);
                 }
             }
             _ => {}
@@ -202,7 +202,7 @@ impl RouterCore {
     }
 
     /// Queues a bot call, or keeps the message for when the running call answers.
-    fn to_bot(&mut self, id: i64, message: i64, content: Content, _now: i64) {
+    fn give_bot(&mut self, id: i64, message: i64, content: Content) {
         let Some(c) = self.conversations.get_mut(&id) else {
             return;
         };

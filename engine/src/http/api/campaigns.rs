@@ -228,7 +228,7 @@ async fn check(
         enabled: input.enabled,
         incoming_blacklist: input.incoming_blacklist,
         outgoing_blacklist: input.outgoing_blacklist,
-        settings: serde_json::to_string(&input.settings).map_err(|e| ApiError::internal(e))?,
+        settings: serde_json::to_string(&input.settings).map_err(ApiError::internal)?,
         numbers,
         members,
         at_ms: clock::now_ms(),
