@@ -137,7 +137,7 @@ fn full_pass(c: &mut Criterion) {
     }
     let (effects, write) = probe.take(NOW);
     println!(
-        "one pass: {} assignments, {} conversations and {} agents to store",
+        "one pass: {} events, {} conversations and {} agents to store",
         effects.events.len(),
         write.conversations.len(),
         write.agents.len()
@@ -188,5 +188,94 @@ fn full_pass(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, full_pass);
+/// Storing one full pass's outcome: its conversations (whole live rows, timers replaced),
+/// agents' states and events, in the one transaction the router task writes.
+fn store_pass(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("dir");
+    let store = rt
+        .block_on(switchboard::store::open(dir.path()))
+        .expect("store");
+    rt.block_on(seed(store.as_ref()));
+    let host = rt.block_on(TestHost::start());
+    let registry = host.registry.clone();
+    let mut core = state();
+    for campaign in 1..=CAMPAIGNS {
+        if let Some(input) = core.route_input(campaign, NOW, 1) {
+            let outcome = rt.block_on(route_pass(&registry, "least-busy", "{}", &input));
+            core.apply(campaign, &outcome.assignments, NOW);
+        }
+    }
+    let (_, write) = core.take(NOW);
+    let mut group = c.benchmark_group("routing_store");
+    group.sample_size(20);
+    group.bench_function("store one full pass (one transaction)", |b| {
+        b.iter_batched(
+            || write.clone(),
+            |write| rt.block_on(store.save_routing(write)).expect("saved"),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+    rt.block_on(store.close());
+}
+
+/// The conversations the state names, stored through intake (ids 1…WAITING in order).
+async fn seed(store: &dyn switchboard::store::Store) {
+    use switchboard::store::{ContactKey, IntakeBatch, IntakeItem, NewConnector, NewInbound};
+    let connector = store
+        .create_connector(NewConnector {
+            name: "bench".into(),
+            plugin: "sandbox".into(),
+            config: "{}".into(),
+            secrets: Vec::new(),
+            webhook_secret: Vec::new(),
+            allow_ips: Vec::new(),
+            enabled: true,
+            numbers: vec!["+5491155550100".into()],
+            at_ms: NOW,
+        })
+        .await
+        .expect("connector");
+    let number = connector.numbers[0].id;
+    for chunk in (1..=WAITING).collect::<Vec<_>>().chunks(500) {
+        let items = chunk
+            .iter()
+            .map(|id| {
+                IntakeItem::Message(NewInbound {
+                    number_id: number,
+                    contact: ContactKey {
+                        number: Some(format!("+549116{id:07}")),
+                        user_id: None,
+                        name: None,
+                    },
+                    provider_message_id: format!("m{id}"),
+                    kind: "text".into(),
+                    content: r#"{"type":"text","text":"hi"}"#.into(),
+                    raw: None,
+                    provider_at_ms: None,
+                    consent: None,
+                    opt_out_reply: None,
+                    media: Vec::new(),
+                    sms: None,
+                })
+            })
+            .collect();
+        store
+            .record_intake(IntakeBatch {
+                connector_id: connector.id,
+                received_ms: NOW,
+                items,
+                poll_cursor: None,
+            })
+            .await
+            .expect("intake");
+    }
+}
+
+criterion_group!(benches, full_pass, store_pass);
 criterion_main!(benches);

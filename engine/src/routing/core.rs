@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::campaign::CampaignSettings;
-use super::effects::{Audience, Effects, Event};
+use super::effects::{Audience, ConversationSummary, Effects, Event, EventData};
 use super::live::{Agent, Campaign, Conversation, Membership, Presence, state, timer};
 use crate::store::{
     AgentStateRow, CampaignRow, LiveConversationRow, NewEvent, RoutingUser, RoutingWrite,
@@ -375,7 +375,8 @@ impl RouterCore {
         self.fx.conversations.insert(id);
     }
 
-    /// Records an event about a conversation, for the people it concerns.
+    /// Records an event about a conversation, for the people it concerns. `extra` is a JSON
+    /// object (or `null`) of what this event adds.
     pub(super) fn conversation_event(
         &mut self,
         kind: &'static str,
@@ -387,8 +388,8 @@ impl RouterCore {
             return;
         };
         let mut data = summary(c);
-        if let (Value::Object(map), Value::Object(more)) = (&mut data, extra) {
-            map.extend(more);
+        if let Value::Object(more) = extra {
+            data.extra = more;
         }
         let audience = Audience {
             agent: c.row.agent_id.or(c.row.transfer_to_agent_id),
@@ -405,7 +406,7 @@ impl RouterCore {
             at_ms: now,
             conversation: Some(id),
             message: None,
-            data,
+            data: EventData::Conversation(Box::new(data)),
             audience,
             transient: false,
         });
@@ -416,7 +417,7 @@ impl RouterCore {
         let Some(a) = self.agents.get(&id) else {
             return;
         };
-        let data = agent_summary(a);
+        let data = EventData::Json(agent_summary(a));
         self.fx.agents.insert(id);
         self.fx.events.push(Event {
             kind: "agent.state",
@@ -470,7 +471,7 @@ impl RouterCore {
                 kind: e.kind.into(),
                 conversation_id: e.conversation,
                 message_id: e.message,
-                data: e.data.to_string(),
+                data: e.data.to_json(),
             });
         }
         (fx, write)
@@ -570,23 +571,24 @@ pub(super) fn holders(c: &Conversation) -> Vec<i64> {
 }
 
 /// What events say about a conversation.
-pub fn summary(c: &Conversation) -> Value {
+pub fn summary(c: &Conversation) -> ConversationSummary {
     let r = &c.row;
-    json!({
-        "id": r.id,
-        "state": r.state,
-        "campaign_id": r.campaign_id,
-        "agent_id": r.agent_id,
-        "contact_id": r.contact_id,
-        "number_id": r.number_id,
-        "queued_ms": r.queued_ms,
-        "priority": r.priority,
-        "transfer_from_agent_id": r.transfer_from_agent_id,
-        "transfer_to_agent_id": r.transfer_to_agent_id,
-        "offered_to": c.offer.map(|(agent, _)| agent),
-        "offer_expires_ms": c.offer.map(|(_, due)| due),
-        "end_reason": r.end_reason,
-    })
+    ConversationSummary {
+        id: r.id,
+        state: r.state.clone(),
+        campaign_id: r.campaign_id,
+        agent_id: r.agent_id,
+        contact_id: r.contact_id,
+        number_id: r.number_id,
+        queued_ms: r.queued_ms,
+        priority: r.priority,
+        transfer_from_agent_id: r.transfer_from_agent_id,
+        transfer_to_agent_id: r.transfer_to_agent_id,
+        offered_to: c.offer.map(|(agent, _)| agent),
+        offer_expires_ms: c.offer.map(|(_, due)| due),
+        end_reason: r.end_reason.clone(),
+        extra: serde_json::Map::new(),
+    }
 }
 
 /// What events say about an agent.

@@ -20,6 +20,49 @@ pub struct Audience {
     pub conversation: Option<i64>,
 }
 
+/// What events say about a conversation. A typed struct, not a JSON tree: a routing pass makes
+/// thousands, and they are serialized once, when stored and pushed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub state: String,
+    pub campaign_id: Option<i64>,
+    pub agent_id: Option<i64>,
+    pub contact_id: i64,
+    pub number_id: i64,
+    pub queued_ms: Option<i64>,
+    pub priority: i64,
+    pub transfer_from_agent_id: Option<i64>,
+    pub transfer_to_agent_id: Option<i64>,
+    pub offered_to: Option<i64>,
+    pub offer_expires_ms: Option<i64>,
+    pub end_reason: Option<String>,
+    /// What the event adds (the agent assigned, the reason…).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
+}
+
+/// An event's data.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum EventData {
+    Json(Value),
+    Conversation(Box<ConversationSummary>),
+}
+
+impl EventData {
+    /// The JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+impl std::fmt::Display for EventData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
+
 /// An event: stored, then pushed to its audience.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -28,7 +71,7 @@ pub struct Event {
     pub at_ms: i64,
     pub conversation: Option<i64>,
     pub message: Option<i64>,
-    pub data: Value,
+    pub data: EventData,
     pub audience: Audience,
     /// Only pushed, not stored (a copy of something stored elsewhere, like a message).
     pub transient: bool,

@@ -146,6 +146,7 @@ impl Hub {
     /// Delivers `event` to its audience.
     pub fn publish(&self, event: &Event) {
         let body = body(event.kind, &event.data);
+
         let mut inner = self.lock();
         let targets = targets(&inner, &event.audience);
         for id in targets {
@@ -213,7 +214,7 @@ fn in_scope(viewer: &Viewer, campaign: i64) -> bool {
         .is_none_or(|scope| scope.contains(&campaign))
 }
 
-fn body(kind: &str, data: &serde_json::Value) -> String {
+fn body(kind: &str, data: &dyn std::fmt::Display) -> String {
     format!(
         "\"type\":{},\"data\":{}",
         serde_json::Value::from(kind),
@@ -273,7 +274,7 @@ mod tests {
             at_ms: 0,
             conversation: Some(7),
             message: None,
-            data: json!({"id": 7}),
+            data: crate::routing::effects::EventData::Json(json!({"id": 7})),
             audience,
             transient: false,
         }

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::core::RouterCore;
-use super::effects::{Audience, BotCall, BotStage, Event, Outgoing, Trigger};
+use super::effects::{Audience, BotCall, BotStage, Event, EventData, Outgoing, Trigger};
 use super::live::{Conversation, state, timer};
 use crate::conversations::Content;
 use crate::store::LiveConversationRow;
@@ -77,13 +77,13 @@ impl RouterCore {
             at_ms: now,
             conversation: Some(id),
             message: Some(m.message),
-            data: json!({
+            data: EventData::Json(json!({
                 "id": m.message,
                 "conversation_id": id,
                 "direction": "in",
                 "content": m.content,
                 "at_ms": m.at_ms,
-            }),
+            })),
             audience: Audience {
                 agent: c.row.agent_id,
                 other_agent: c.row.transfer_to_agent_id,
