@@ -83,6 +83,24 @@ async fn a_customer_goes_from_bot_to_agent_to_survey_with_every_strategy() {
         assert_eq!(done["disposition"], "resolved", "{strategy}: {done}");
         assert_eq!(done["agent_id"], agent.id, "{strategy}: {done}");
     }
+    // Every conversation was answered in time: the service level report says 100 %.
+    let report = desk::call(
+        &server,
+        &server.token,
+        Method::GET,
+        "/api/v1/reports/service-level?campaign_id=1&interval_minutes=60",
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(report["service_level"], 100.0, "{report}");
+    let answered: u64 = report["intervals"]
+        .as_array()
+        .expect("intervals")
+        .iter()
+        .map(|i| i["answered"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(answered, 1, "{report}");
     socket.close().await;
     server.stop().await;
 }
@@ -113,17 +131,19 @@ async fn the_incoming_blacklist_switch_decides_whether_a_listed_customer_is_refu
     )
     .await;
     let agent = desk::user(&server, "bea", "agent").await;
+    let mut ids = Vec::new();
     for (name, number, incoming, outgoing) in [
         ("strict", "+5491155552001", true, true),
         ("open", "+5491155552002", false, true),
         ("free", "+5491155552003", false, false),
     ] {
-        desk::campaign(
+        let id = desk::campaign(
             &server,
             json!({"name": name, "numbers": [number], "members": [{"user_id": agent.id}],
                    "incoming_blacklist": incoming, "outgoing_blacklist": outgoing}),
         )
         .await;
+        ids.push(id);
     }
     let listed = "+5491166662000";
     desk::call(
@@ -175,5 +195,85 @@ async fn the_incoming_blacklist_switch_decides_whether_a_listed_customer_is_refu
         202,
     )
     .await;
+    // The campaign's own list applies whatever the switch says.
+    desk::call(
+        &server,
+        &server.token,
+        Method::POST,
+        "/api/v1/blacklist",
+        Some(json!({"address": listed, "direction": "out", "campaign_id": ids[2]})),
+        200,
+    )
+    .await;
+    let blocked = desk::status(
+        &server,
+        &agent.token,
+        Method::POST,
+        &format!("/api/v1/conversations/{free}/reply"),
+        Some(json!({"text": "again"})),
+    )
+    .await;
+    assert_eq!(blocked, 409, "the campaign's outgoing list");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn fifty_simultaneous_arrivals_never_exceed_capacity() {
+    let server = TestServer::start().await;
+    let connector = desk::sandbox(&server, "rush", &["+5491155555001"]).await;
+    let mut agents = Vec::new();
+    for n in 0..5 {
+        agents.push(desk::user(&server, &format!("agent{n}"), "agent").await);
+    }
+    let members: Vec<_> = agents.iter().map(|a| json!({"user_id": a.id})).collect();
+    desk::campaign(
+        &server,
+        json!({"name": "rush", "numbers": ["+5491155555001"], "members": members,
+               "settings": {"max_per_agent": 2}}),
+    )
+    .await;
+    let mut sockets = Vec::new();
+    for agent in &agents {
+        sockets.push(Socket::open(&server, &agent.token).await);
+    }
+    let arrivals: Vec<_> = (0..50)
+        .map(|n| {
+            let (url, token) = (server.url.clone(), server.token.clone());
+            tokio::spawn(async move {
+                reqwest::Client::new()
+                    .post(format!("{url}/api/v1/sandbox/{connector}/inbound"))
+                    .bearer_auth(token)
+                    .json(&json!({"from": format!("+5491166665{n:03}"), "text": "hi"}))
+                    .send()
+                    .await
+                    .expect("inbound")
+                    .status()
+            })
+        })
+        .collect();
+    for arrival in arrivals {
+        assert_eq!(arrival.await.expect("task"), 200);
+    }
+    let board = loop {
+        let board = desk::call(
+            &server,
+            &server.token,
+            Method::GET,
+            "/api/v1/board",
+            None,
+            200,
+        )
+        .await;
+        let k = &board["campaigns"][0];
+        if k["active"].as_u64().unwrap_or(0) + k["waiting"].as_u64().unwrap_or(0) == 50 {
+            break board;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(board["campaigns"][0]["active"], 10, "{board}");
+    assert_eq!(board["campaigns"][0]["waiting"], 40, "{board}");
+    for agent in board["agents"].as_array().expect("agents") {
+        assert_eq!(agent["active"], 2, "{agent}");
+    }
     server.stop().await;
 }

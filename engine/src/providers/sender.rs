@@ -308,7 +308,7 @@ async fn on_send_error(
             if let Some(number) = &job.to_number
                 && let Err(e) = messaging
                     .store
-                    .add_blacklist(number, "out", "opt-out", now)
+                    .add_blacklist(number, "out", None, "opt-out", now)
                     .await
             {
                 tracing::warn!(error = %e, "could not blacklist a number the provider reports unsubscribed");

@@ -175,6 +175,7 @@ impl Router {
             rx,
             tx,
             replies: Vec::new(),
+            reads: Vec::new(),
             figures_due: BTreeSet::new(),
         };
         tokio::spawn(task.run());
@@ -285,6 +286,9 @@ struct Task {
     rx: mpsc::UnboundedReceiver<Command>,
     tx: mpsc::UnboundedSender<Command>,
     replies: Vec<(Reply, Result<(), RoutingError>)>,
+    /// Reads asked for during a turn, answered once it is over, so no one sees a half-done
+    /// turn (conversations queued but not yet routed).
+    reads: Vec<Command>,
     figures_due: BTreeSet<i64>,
 }
 
@@ -380,13 +384,26 @@ impl Task {
                 stage,
                 outcome,
             } => self.core.bot_done(conversation, stage, outcome, now),
-            Command::Board(visible, reply) => {
-                let _ = reply.send(self.core.board(now, &*visible));
+            read @ (Command::Board(..) | Command::Memberships(..) | Command::Inspect(_)) => {
+                self.reads.push(read);
             }
-            Command::Memberships(user, reply) => {
-                let _ = reply.send(self.core.memberships(user));
+        }
+    }
+
+    /// Answers the reads asked for during the turn.
+    fn answer_reads(&mut self) {
+        let now = (self.deps.clock)();
+        for read in std::mem::take(&mut self.reads) {
+            match read {
+                Command::Board(visible, reply) => {
+                    let _ = reply.send(self.core.board(now, &*visible));
+                }
+                Command::Memberships(user, reply) => {
+                    let _ = reply.send(self.core.memberships(user));
+                }
+                Command::Inspect(look) => look(&self.core),
+                _ => {}
             }
-            Command::Inspect(look) => look(&self.core),
         }
     }
 
@@ -473,12 +490,14 @@ impl Task {
             if let Err(error) = rebuild(&mut self.core, self.deps.store.as_ref(), now).await {
                 tracing::error!(%error, "reloading the router failed");
             }
+            self.answer_reads();
             return;
         }
         for (reply, result) in self.replies.drain(..) {
             let _ = reply.send(result);
         }
         self.carry_out(effects);
+        self.answer_reads();
     }
 
     /// Runs passes for the campaigns that may assign, until none asks again (an offer expiring

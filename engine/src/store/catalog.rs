@@ -61,6 +61,8 @@ pub struct BlacklistRow {
     pub direction: String,
     /// Why: `manual`, `opt-out`.
     pub reason: String,
+    /// The campaign it applies to; `None`: everywhere.
+    pub campaign_id: Option<i64>,
     /// When.
     pub created_ms: i64,
 }

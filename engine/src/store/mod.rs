@@ -245,11 +245,13 @@ pub trait Store: Send + Sync + 'static {
     /// Templates of one connector, or all.
     async fn templates(&self, connector_id: Option<i64>) -> Result<Vec<TemplateRow>, StoreError>;
 
-    /// Adds a blacklist entry (`direction`: in, out, both); an existing one is returned as is.
+    /// Adds a blacklist entry (`direction`: in, out, both), global or for one campaign; an
+    /// existing one is returned as is.
     async fn add_blacklist(
         &self,
         address: &str,
         direction: &str,
+        campaign_id: Option<i64>,
         reason: &str,
         at_ms: i64,
     ) -> Result<BlacklistRow, StoreError>;
@@ -257,7 +259,7 @@ pub trait Store: Send + Sync + 'static {
     /// Removes a blacklist entry.
     async fn remove_blacklist(&self, id: i64) -> Result<(), StoreError>;
 
-    /// The global blacklist.
+    /// The blacklist, global and per campaign.
     async fn blacklist(&self) -> Result<Vec<BlacklistRow>, StoreError>;
 
     /// Why one of `addresses` may not be written to from business number `number_id`
@@ -373,6 +375,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Each business number's campaign: `(number id, campaign id)`.
     async fn number_campaigns(&self) -> Result<Vec<(i64, Option<i64>)>, StoreError>;
+
+    /// A campaign's conversations queued in `[from_ms, to_ms)`, as the service level counts
+    /// them: `(queued, first agent reply, abandoned at)`.
+    async fn service_level_samples(
+        &self,
+        campaign_id: i64,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<(i64, Option<i64>, Option<i64>)>, StoreError>;
 
     /// Adds a named break.
     async fn add_break(&self, name: &str, at_ms: i64) -> Result<BreakRow, StoreError>;

@@ -27,6 +27,10 @@ pub struct BlacklistInput {
     pub address: String,
     /// `in` (refuse their messages), `out` (never write to them) or `both`.
     pub direction: String,
+    /// Only for this campaign (refused in, or not written to from it, whatever the campaign's
+    /// switches); absent: everywhere (subject to each campaign's switches).
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
 }
 
 /// A blacklist entry.
@@ -40,6 +44,8 @@ pub struct BlacklistView {
     pub direction: String,
     /// manual or opt-out.
     pub reason: String,
+    /// The campaign it applies to; absent: everywhere.
+    pub campaign_id: Option<i64>,
     /// Added, RFC 3339.
     pub created_at: String,
 }
@@ -51,6 +57,7 @@ impl From<BlacklistRow> for BlacklistView {
             address: b.address,
             direction: b.direction,
             reason: b.reason,
+            campaign_id: b.campaign_id,
             created_at: clock::rfc3339(b.created_ms),
         }
     }
@@ -85,10 +92,21 @@ pub async fn add(
     if address.is_empty() {
         return Err(ApiError::new("invalid", "`address` is required"));
     }
+    if let Some(campaign) = input.campaign_id
+        && state.messaging()?.store.campaign(campaign).await?.is_none()
+    {
+        return Err(ApiError::new("invalid", format!("no campaign {campaign}")));
+    }
     let row = state
         .messaging()?
         .store
-        .add_blacklist(&address, &input.direction, "manual", clock::now_ms())
+        .add_blacklist(
+            &address,
+            &input.direction,
+            input.campaign_id,
+            "manual",
+            clock::now_ms(),
+        )
         .await?;
     Ok(Json(row.into()))
 }

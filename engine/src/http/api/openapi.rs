@@ -32,6 +32,7 @@ use crate::http::state::AppState;
         super::desk::add_note, super::desk::set_tags, super::desk::update_contact,
         super::supervise::board, super::supervise::pause, super::supervise::resume,
         super::supervise::log_out, super::supervise::chat, super::supervise::say,
+        super::supervise::service_level,
         super::recordings::search, super::recordings::transcript_of,
         super::login::login, super::login::logout, super::login::me, super::login::change_password,
         super::users::list, super::users::create, super::users::read, super::users::update,

@@ -23,6 +23,118 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/agents/{id}/resume", post(resume))
         .route("/api/v1/agents/{id}/logout", post(log_out))
         .route("/api/v1/chat/{user}", get(chat).post(say))
+        .route("/api/v1/reports/service-level", get(service_level))
+}
+
+/// Which report.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ServiceLevelQuery {
+    pub campaign_id: i64,
+    /// Start (RFC 3339). Default: 24 h before `to`.
+    pub from: Option<String>,
+    /// End (RFC 3339). Default: now.
+    pub to: Option<String>,
+    /// Interval length in minutes (default 60; at most 2 000 intervals).
+    pub interval_minutes: Option<i64>,
+}
+
+/// One interval of the report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ServiceLevelRow {
+    /// Interval start, RFC 3339.
+    pub start: String,
+    /// Percent, absent when nothing counts.
+    pub service_level: Option<f64>,
+    pub answered: u64,
+    pub abandoned: u64,
+}
+
+/// The report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ServiceLevelReport {
+    pub campaign_id: i64,
+    pub threshold_secs: u32,
+    /// Over the whole span.
+    pub service_level: Option<f64>,
+    pub intervals: Vec<ServiceLevelRow>,
+}
+
+/// A campaign's service level per interval (DESIGN §5: answered in time ÷ answered +
+/// abandoned after the threshold), by the time conversations were queued.
+#[utoipa::path(get, path = "/api/v1/reports/service-level", tag = "supervisor", params(ServiceLevelQuery),
+    responses((status = 200, body = ServiceLevelReport), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn service_level(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<ServiceLevelQuery>,
+) -> Result<Json<ServiceLevelReport>, ApiError> {
+    use crate::routing::service_level::{SlSample, by_interval, service_level as overall};
+    principal.require(Role::Supervisor)?;
+    if !principal.sees_campaign(query.campaign_id) {
+        return Err(ApiError::new(
+            "forbidden",
+            "that campaign is not in your scope",
+        ));
+    }
+    let store = &state.messaging()?.store;
+    let campaign = store
+        .campaign(query.campaign_id)
+        .await?
+        .ok_or_else(|| ApiError::new("not_found", format!("no campaign {}", query.campaign_id)))?;
+    let settings: crate::routing::campaign::CampaignSettings =
+        serde_json::from_str(&campaign.settings).unwrap_or_default();
+    let instant = |v: &str| {
+        v.parse::<jiff::Timestamp>()
+            .map(|t| t.as_millisecond())
+            .map_err(|_| ApiError::new("invalid", format!("`{v}` is not RFC 3339")))
+    };
+    let to = query
+        .to
+        .as_deref()
+        .map(instant)
+        .transpose()?
+        .unwrap_or_else(clock::now_ms);
+    let from = query
+        .from
+        .as_deref()
+        .map(instant)
+        .transpose()?
+        .unwrap_or(to - 86_400_000);
+    let interval = query.interval_minutes.unwrap_or(60).max(1) * 60_000;
+    if to <= from || (to - from) / interval > 2_000 {
+        return Err(ApiError::new(
+            "invalid",
+            "give `from` before `to`, at most 2 000 intervals apart",
+        ));
+    }
+    let samples: Vec<SlSample> = store
+        .service_level_samples(query.campaign_id, from, to)
+        .await?
+        .into_iter()
+        .map(|(queued_ms, first_reply_ms, abandoned_ms)| SlSample {
+            queued_ms,
+            first_reply_ms,
+            abandoned_ms,
+        })
+        .collect();
+    let threshold = i64::from(settings.service_level_secs) * 1000;
+    let intervals = by_interval(&samples, threshold, interval, from, to)
+        .into_iter()
+        .map(
+            |(start, service_level, answered, abandoned)| ServiceLevelRow {
+                start: clock::rfc3339(start),
+                service_level,
+                answered,
+                abandoned,
+            },
+        )
+        .collect();
+    Ok(Json(ServiceLevelReport {
+        campaign_id: query.campaign_id,
+        threshold_secs: settings.service_level_secs,
+        service_level: overall(&samples, threshold),
+        intervals,
+    }))
 }
 
 /// The live board of the campaigns the supervisor sees: queues, waits, service level, agents.

@@ -242,3 +242,22 @@ pub(super) async fn number_campaigns(
         .map(|r| Ok((r.try_get("id")?, r.try_get("campaign_id")?)))
         .collect()
 }
+
+/// What the service level of a campaign's conversations queued in `[from_ms, to_ms)` is made
+/// of: `(queued, first agent reply, abandoned at)`.
+pub(super) async fn service_level_samples(
+    pool: &SqlitePool,
+    campaign_id: i64,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<(i64, Option<i64>, Option<i64>)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT queued_ms, first_reply_ms, CASE WHEN state = 'abandoned' THEN closed_ms END \
+         FROM conversations WHERE campaign_id = ? AND queued_ms >= ? AND queued_ms < ?",
+    )
+    .bind(campaign_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(pool)
+    .await?)
+}

@@ -123,16 +123,18 @@ pub(super) fn add_blacklist(
     conn: &Connection,
     address: String,
     direction: String,
+    campaign_id: Option<i64>,
     reason: String,
     at_ms: i64,
 ) -> Result<i64, StoreError> {
+    let scope = campaign_id.map_or_else(String::new, |c| format!("campaign:{c}"));
     // The no-op update makes RETURNING name the existing entry too.
     Ok(conn
         .prepare_cached(
-            "INSERT INTO blacklist (address, direction, scope, reason, created_ms) VALUES (?, ?, '', ?, ?) \
+            "INSERT INTO blacklist (address, direction, scope, reason, created_ms) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (address, direction, scope) DO UPDATE SET address = excluded.address RETURNING id",
         )?
-        .query_row(params![address, direction, reason, at_ms], |r| r.get(0))?)
+        .query_row(params![address, direction, scope, reason, at_ms], |r| r.get(0))?)
 }
 
 /// Removes an entry. A writer job.
@@ -166,9 +168,9 @@ async fn select_blacklist(
     pool: &SqlitePool,
     id: Option<i64>,
 ) -> Result<Vec<BlacklistRow>, StoreError> {
-    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, address, direction, reason, created_ms FROM blacklist \
-         WHERE scope = '' AND (?1 IS NULL OR id = ?1) ORDER BY address, direction",
+    let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, address, direction, reason, scope, created_ms FROM blacklist \
+         WHERE (?1 IS NULL OR id = ?1) ORDER BY address, direction, scope",
     )
     .bind(id)
     .fetch_all(pool)
@@ -176,11 +178,12 @@ async fn select_blacklist(
     Ok(rows
         .into_iter()
         .map(
-            |(id, address, direction, reason, created_ms)| BlacklistRow {
+            |(id, address, direction, reason, scope, created_ms)| BlacklistRow {
                 id,
                 address,
                 direction,
                 reason,
+                campaign_id: scope.strip_prefix("campaign:").and_then(|c| c.parse().ok()),
                 created_ms,
             },
         )

@@ -336,13 +336,16 @@ impl Store for SqliteStore {
         &self,
         address: &str,
         direction: &str,
+        campaign_id: Option<i64>,
         reason: &str,
         at_ms: i64,
     ) -> Result<BlacklistRow, StoreError> {
         let (address, direction, reason) =
             (address.to_owned(), direction.to_owned(), reason.to_owned());
         let id = self
-            .write(move |conn| catalog::add_blacklist(conn, address, direction, reason, at_ms))
+            .write(move |conn| {
+                catalog::add_blacklist(conn, address, direction, campaign_id, reason, at_ms)
+            })
             .await?;
         catalog::blacklist_entry(&self.readers, id).await
     }
@@ -511,6 +514,15 @@ impl Store for SqliteStore {
 
     async fn number_campaigns(&self) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
         campaigns::number_campaigns(&self.readers).await
+    }
+
+    async fn service_level_samples(
+        &self,
+        campaign_id: i64,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<(i64, Option<i64>, Option<i64>)>, StoreError> {
+        campaigns::service_level_samples(&self.readers, campaign_id, from_ms, to_ms).await
     }
 
     async fn add_break(&self, name: &str, at_ms: i64) -> Result<BreakRow, StoreError> {
