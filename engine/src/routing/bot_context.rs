@@ -60,13 +60,10 @@ async fn context(messaging: &Arc<Messaging>, call: &BotCall) -> Result<BotContex
         .map_err(|e| e.to_string())?
         .map(|c| c.name)
         .unwrap_or_default();
-    // The last messages: page from the end by reading the newest ids.
-    let total = store
-        .messages_of(call.conversation, 0, 10_000)
+    let history = store
+        .recent_messages(call.conversation, HISTORY)
         .await
-        .map_err(|e| e.to_string())?;
-    let start = total.len().saturating_sub(HISTORY as usize);
-    let history = total[start..]
+        .map_err(|e| e.to_string())?
         .iter()
         .map(|m| BotHistoryEntry {
             inbound: m.direction == "in",

@@ -211,6 +211,13 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<Vec<MessageRow>, StoreError>;
 
+    /// A conversation's last `limit` messages, oldest first.
+    async fn recent_messages(
+        &self,
+        conversation_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRow>, StoreError>;
+
     /// One conversation.
     async fn conversation(&self, id: i64) -> Result<Option<ConversationRow>, StoreError>;
 

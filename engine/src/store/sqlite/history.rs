@@ -52,6 +52,27 @@ pub(super) async fn messages_of(
     rows.iter().map(message_row).collect()
 }
 
+/// A conversation's last `limit` messages, oldest first.
+pub(super) async fn recent_messages(
+    pool: &SqlitePool,
+    conversation_id: i64,
+    limit: i64,
+) -> Result<Vec<MessageRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?"
+    ))
+    .bind(conversation_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let mut messages = rows
+        .iter()
+        .map(message_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    messages.reverse();
+    Ok(messages)
+}
+
 /// One conversation.
 pub(super) async fn conversation(
     pool: &SqlitePool,

@@ -288,6 +288,14 @@ impl Store for SqliteStore {
         history::messages_of(&self.readers, conversation_id, after_id, limit).await
     }
 
+    async fn recent_messages(
+        &self,
+        conversation_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        history::recent_messages(&self.readers, conversation_id, limit).await
+    }
+
     async fn conversation(&self, id: i64) -> Result<Option<ConversationRow>, StoreError> {
         history::conversation(&self.readers, id).await
     }
