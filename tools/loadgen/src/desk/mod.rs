@@ -126,6 +126,7 @@ pub async fn run(plan: Plan) -> anyhow::Result<Report> {
         );
     }
     let setup_s = began.elapsed().as_secs_f64();
+    tally.new_period();
 
     let healthz = if plan.healthz_seconds > 0.0 {
         eprintln!("desk: baseline, /healthz");

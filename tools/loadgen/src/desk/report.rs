@@ -110,7 +110,8 @@ impl Report {
                 "closed_by_engine": self.tally.closed,
                 "first_close": self.tally.first_close,
                 "missing_frames": self.tally.missing_frames,
-                "other_frames": self.tally.other_frames,
+                "other_frames_setup": self.tally.setup_frames,
+                "other_frames_measured": self.tally.other_frames,
             },
             "engine_memory_kib": self.engine_memory.map(|m| json!({"rss": m.rss_kib, "hwm": m.hwm_kib})),
         })
@@ -223,15 +224,9 @@ impl fmt::Display for Report {
                 ),
             )?;
         }
-        let others: Vec<String> = self
-            .tally
-            .other_frames
-            .iter()
-            .map(|(kind, n)| format!("{kind} {n}"))
-            .collect();
         writeln!(
             f,
-            "sockets         {} closed by the engine{}, {} frames missing; other frames: {}",
+            "sockets         {} closed by the engine{}, {} frames missing",
             self.tally.closed,
             self.tally
                 .first_close
@@ -239,17 +234,29 @@ impl fmt::Display for Report {
                 .map(|why| format!(" (first: {why})"))
                 .unwrap_or_default(),
             self.tally.missing_frames,
-            if others.is_empty() {
-                "none".into()
-            } else {
-                others.join(", ")
-            }
+        )?;
+        writeln!(
+            f,
+            "other frames    setup: {}; baseline and measured phase: {}",
+            frames(&self.tally.setup_frames),
+            frames(&self.tally.other_frames)
         )?;
         if let Some(memory) = &self.engine_memory {
             writeln!(f, "engine memory   {memory} (sockets open)")?;
         }
         Ok(())
     }
+}
+
+fn frames(counts: &std::collections::BTreeMap<String, u64>) -> String {
+    if counts.is_empty() {
+        return "none".into();
+    }
+    let all: Vec<String> = counts
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    all.join(", ")
 }
 
 fn latency_line(

@@ -96,8 +96,11 @@ pub struct Tally {
     pub misrouted: u64,
     /// Inbound messages that were not this run's measured ones (the customers' first ones).
     pub other_messages: u64,
-    /// Frames by type, other than the assignments and messages.
+    /// Frames by type, other than the assignments and messages, since the last
+    /// [`Tally::new_period`].
     pub other_frames: BTreeMap<String, u64>,
+    /// The same, before it.
+    pub setup_frames: BTreeMap<String, u64>,
     /// Frames the engine never sent (per-socket sequence gaps).
     pub missing_frames: u64,
     /// Sockets the engine closed, with the first reason.
@@ -116,10 +119,18 @@ impl Tally {
             misrouted: 0,
             other_messages: 0,
             other_frames: BTreeMap::new(),
+            setup_frames: BTreeMap::new(),
             missing_frames: 0,
             closed: 0,
             first_close: None,
         }
+    }
+
+    /// Takes in everything reported so far and counts other frames apart from here on: the
+    /// setup's are not the measured phase's.
+    pub fn new_period(&mut self) {
+        self.drain();
+        self.setup_frames = std::mem::take(&mut self.other_frames);
     }
 
     /// Takes in everything reported so far.
