@@ -51,6 +51,16 @@ impl Target {
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// `host:port` to connect to.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The `Host` header.
+    pub fn authority(&self) -> &HeaderValue {
+        &self.authority
+    }
 }
 
 /// A connection that may be closed; [`Connection::post`] opens it when needed.
@@ -118,7 +128,8 @@ impl Connection {
     }
 }
 
-async fn connect(target: &Target) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+/// Opens a keep-alive HTTP/1.1 connection to `target` (TCP_NODELAY), its driver spawned.
+pub(crate) async fn connect(target: &Target) -> anyhow::Result<SendRequest<Full<Bytes>>> {
     let stream = TcpStream::connect(&target.address)
         .await
         .with_context(|| format!("cannot connect to {}", target.address))?;

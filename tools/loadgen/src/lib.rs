@@ -1,4 +1,5 @@
-//! `loadgen`: the load tools behind `scripts/bench-intake`.
+//! `loadgen`: the load tools behind `scripts/bench-intake`, `scripts/bench-desk` and
+//! `scripts/bench-hold`.
 //!
 //! Module map, in the order a `loadgen webhook` run uses them:
 //! - [`cli`]: the command line (`webhook`, `baseline`, `sink`), every flag documented.
@@ -14,11 +15,25 @@
 //! - [`acked`]: the `--log-acked` file, the ids of the messages the target acknowledged.
 //! - [`server`]: the `baseline` (bare axum, 200 to everything) and the `sink` (counts requests).
 //! - [`shutdown`]: ctrl-c or SIGTERM.
+//!
+//! The `desk` and `hold` runs talk to the engine's REST API and WebSockets:
+//! - [`api`]: a keep-alive connection with a bearer token; JSON setup calls.
+//! - [`open_loop`]: API calls at fixed intended times over a pool of those connections, on
+//!   the `webhook` run's dispatcher and [`schedule`]; what each call is, the caller says.
+//! - [`desk`]: agents on WebSockets, customer message → the agent's event, end to end.
+//! - [`hold`]: many open conversations queued in the engine, and its memory.
+//! - [`memory`]: a process's VmRSS and VmHWM; [`limits`]: the open-files limit.
 
 pub mod acked;
+pub mod api;
 pub mod cli;
 pub mod client;
+pub mod desk;
+pub mod hold;
+pub mod limits;
 pub mod load;
+pub mod memory;
+pub mod open_loop;
 pub mod payload;
 pub mod schedule;
 pub mod server;

@@ -41,9 +41,11 @@ pub struct Plan {
 
 /// A request released by the dispatcher.
 #[derive(Debug, Clone, Copy)]
-struct Ticket {
-    index: u64,
-    intended: Instant,
+pub(crate) struct Ticket {
+    /// Its place in the schedule.
+    pub(crate) index: u64,
+    /// When it was due.
+    pub(crate) intended: Instant,
 }
 
 type Queue = Arc<Mutex<UnboundedReceiver<Ticket>>>;
@@ -108,7 +110,7 @@ pub async fn run(plan: Plan, acked: Option<AckedLog>) -> anyhow::Result<Summary>
 /// of its own with `std::thread::sleep` keeps to the schedule within a few tens of
 /// microseconds, where tokio's timer would release up to a millisecond late and add that to
 /// every latency.
-fn dispatch(schedule: Schedule, start: Instant, release: UnboundedSender<Ticket>) {
+pub(crate) fn dispatch(schedule: Schedule, start: Instant, release: UnboundedSender<Ticket>) {
     let mut next = 0;
     while next < schedule.total() {
         let due_at = start + schedule.offset(next);

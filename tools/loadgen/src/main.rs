@@ -6,14 +6,18 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use switchboard_loadgen::acked::AckedLog;
-use switchboard_loadgen::cli::{Cli, Command, ListenArgs, SinkArgs, WebhookArgs};
-use switchboard_loadgen::{load, server, shutdown};
+use switchboard_loadgen::cli::{
+    Cli, Command, DeskArgs, HoldArgs, ListenArgs, SinkArgs, WebhookArgs,
+};
+use switchboard_loadgen::{desk, hold, load, server, shutdown};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Webhook(args) => webhook(args).await,
+        Command::Desk(args) => desk(args).await,
+        Command::Hold(args) => hold(args).await,
         Command::Baseline(args) => baseline(args).await,
         Command::Sink(args) => sink(args).await,
     };
@@ -39,6 +43,40 @@ async fn webhook(args: WebhookArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "error: {} requests got a non-2xx answer or none",
             summary.failed()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn desk(args: DeskArgs) -> anyhow::Result<ExitCode> {
+    let report = desk::run(args.plan()?).await?;
+    if args.engine.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{report}");
+    }
+    if args.fail_on_error && report.problems() > 0 {
+        eprintln!(
+            "error: {} messages lost, calls failed or sockets closed",
+            report.problems()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn hold(args: HoldArgs) -> anyhow::Result<ExitCode> {
+    let report = hold::run(args.plan()?).await?;
+    if args.engine.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{report}");
+    }
+    if report.missing() > 0 {
+        eprintln!(
+            "error: the board shows {} of {} conversations waiting",
+            report.waiting, report.conversations
         );
         return Ok(ExitCode::FAILURE);
     }

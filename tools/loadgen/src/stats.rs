@@ -37,11 +37,94 @@ impl Failure {
     }
 }
 
+/// A latency distribution in microseconds (HdrHistogram, 3 significant digits), reported in
+/// milliseconds.
+#[derive(Debug, Clone)]
+pub struct Latency {
+    us: Histogram<u64>,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency::new()
+    }
+}
+
+impl Latency {
+    /// No samples.
+    pub fn new() -> Latency {
+        Latency {
+            us: Histogram::new_with_bounds(1, MAX_LATENCY_US, 3)
+                .unwrap_or_else(|_| unreachable!("the bounds are valid")),
+        }
+    }
+
+    /// One sample.
+    pub fn record(&mut self, latency: Duration) {
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.us.saturating_record(micros.clamp(1, MAX_LATENCY_US));
+    }
+
+    /// Adds `other`'s samples.
+    pub fn merge(&mut self, other: &Latency) {
+        // Both histograms have the same bounds, so adding cannot fail.
+        let _ = self.us.add(&other.us);
+    }
+
+    /// Samples recorded.
+    pub fn count(&self) -> u64 {
+        self.us.len()
+    }
+
+    /// The latency below which a `quantile` (0..=1) of the samples fell, in milliseconds;
+    /// 0 without samples.
+    pub fn ms(&self, quantile: f64) -> f64 {
+        if self.us.is_empty() {
+            return 0.0;
+        }
+        self.us.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    /// The longest latency, in milliseconds; 0 without samples.
+    pub fn max_ms(&self) -> f64 {
+        if self.us.is_empty() {
+            return 0.0;
+        }
+        self.us.max() as f64 / 1000.0
+    }
+
+    /// p50, p90, p99, p99.9 and max as one JSON object.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "p50": self.ms(0.50),
+            "p90": self.ms(0.90),
+            "p99": self.ms(0.99),
+            "p99_9": self.ms(0.999),
+            "max": self.max_ms(),
+        })
+    }
+}
+
+impl fmt::Display for Latency {
+    /// `p50 … p90 … p99 … p99.9 … max …`, milliseconds.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "p50 {:.3}  p90 {:.3}  p99 {:.3}  p99.9 {:.3}  max {:.3}",
+            self.ms(0.50),
+            self.ms(0.90),
+            self.ms(0.99),
+            self.ms(0.999),
+            self.max_ms()
+        )
+    }
+}
+
 /// Counts of one part of a run (the warm-up or the measured window) on one connection;
 /// merged at the end.
 #[derive(Debug, Clone)]
 pub struct Stats {
-    latency_us: Histogram<u64>,
+    latency: Latency,
     statuses: BTreeMap<u16, u64>,
     failures: BTreeMap<Failure, u64>,
     last_answer: Option<Instant>,
@@ -57,8 +140,7 @@ impl Stats {
     /// Empty counts.
     pub fn new() -> Stats {
         Stats {
-            latency_us: Histogram::new_with_bounds(1, MAX_LATENCY_US, 3)
-                .unwrap_or_else(|_| unreachable!("the bounds are valid")),
+            latency: Latency::new(),
             statuses: BTreeMap::new(),
             failures: BTreeMap::new(),
             last_answer: None,
@@ -67,9 +149,7 @@ impl Stats {
 
     /// An answer with `status`, `latency` after the request's intended time, at `now`.
     pub fn answer(&mut self, status: u16, latency: Duration, now: Instant) {
-        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        self.latency_us
-            .saturating_record(micros.clamp(1, MAX_LATENCY_US));
+        self.latency.record(latency);
         *self.statuses.entry(status).or_default() += 1;
         self.last_answer = self.last_answer.max(Some(now));
     }
@@ -81,8 +161,7 @@ impl Stats {
 
     /// Adds `other`'s counts to these.
     pub fn merge(&mut self, other: &Stats) {
-        // Both histograms have the same bounds, so adding cannot fail.
-        let _ = self.latency_us.add(&other.latency_us);
+        self.latency.merge(&other.latency);
         for (status, count) in &other.statuses {
             *self.statuses.entry(*status).or_default() += count;
         }
@@ -119,18 +198,27 @@ impl Stats {
     /// The latency below which a `quantile` (0..=1) of the answers fell, in milliseconds;
     /// 0 without answers.
     pub fn latency_ms(&self, quantile: f64) -> f64 {
-        if self.latency_us.is_empty() {
-            return 0.0;
-        }
-        self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
+        self.latency.ms(quantile)
     }
 
     /// The longest latency, in milliseconds; 0 without answers.
     pub fn max_latency_ms(&self) -> f64 {
-        if self.latency_us.is_empty() {
-            return 0.0;
-        }
-        self.latency_us.max() as f64 / 1000.0
+        self.latency.max_ms()
+    }
+
+    /// The answers' latencies.
+    pub fn latency(&self) -> &Latency {
+        &self.latency
+    }
+
+    /// Answers by status code.
+    pub fn statuses(&self) -> &BTreeMap<u16, u64> {
+        &self.statuses
+    }
+
+    /// Requests without an answer, by kind.
+    pub fn failures(&self) -> &BTreeMap<Failure, u64> {
+        &self.failures
     }
 }
 
@@ -186,13 +274,7 @@ impl Summary {
             "achieved_rate": round2(self.achieved_rate),
             "statuses": statuses,
             "errors": failures,
-            "latency_ms": {
-                "p50": m.latency_ms(0.50),
-                "p90": m.latency_ms(0.90),
-                "p99": m.latency_ms(0.99),
-                "p99_9": m.latency_ms(0.999),
-                "max": m.max_latency_ms(),
-            },
+            "latency_ms": m.latency.to_json(),
             "warmup": { "requests": self.warmup.requests(), "failed": self.warmup.failed() },
         })
     }
@@ -232,15 +314,7 @@ impl fmt::Display for Summary {
             .map(|(e, n)| format!("{}: {n}", e.name()))
             .collect();
         writeln!(f, "errors         {}", list_or_none(&failures))?;
-        writeln!(
-            f,
-            "latency ms     p50 {:.3}  p90 {:.3}  p99 {:.3}  p99.9 {:.3}  max {:.3}  (from intended send time)",
-            m.latency_ms(0.50),
-            m.latency_ms(0.90),
-            m.latency_ms(0.99),
-            m.latency_ms(0.999),
-            m.max_latency_ms()
-        )?;
+        writeln!(f, "latency ms     {}  (from intended send time)", m.latency)?;
         if self.warmup.failed() > 0 {
             writeln!(
                 f,

@@ -1,4 +1,5 @@
-//! The command line: `loadgen webhook`, `loadgen baseline`, `loadgen sink`.
+//! The command line: `loadgen webhook`, `loadgen desk`, `loadgen hold`, `loadgen baseline`,
+//! `loadgen sink`; the flags of `desk` and `hold` are in [`engine`].
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -6,12 +7,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::bail;
 use clap::{Args, Parser, Subcommand};
 
+mod engine;
+
+pub use engine::{DeskArgs, EngineArgs, HoldArgs};
+
 use crate::client::Target;
 use crate::load::Plan;
 use crate::payload::Generator;
 use crate::schedule::Schedule;
 
-/// Load tools for Switchboard's intake benchmarks (scripts/bench-intake).
+/// Load tools for Switchboard's benchmarks (scripts/bench-intake, bench-desk, bench-hold).
 #[derive(Debug, Parser)]
 #[command(name = "loadgen", version)]
 pub struct Cli {
@@ -27,6 +32,15 @@ pub enum Command {
     /// fixed intended times whatever happened to earlier ones, and latency counts from the
     /// intended time (no coordinated omission).
     Webhook(WebhookArgs),
+    /// Agents on WebSockets: sets up agents with tokens, campaigns and a sandbox connector on
+    /// a running engine, opens one socket per agent, gives every agent a few conversations,
+    /// then sends customer messages to them at a fixed rate and measures, for each, the time
+    /// from its intended send time to its `message.created` frame on the agent's socket.
+    Desk(DeskArgs),
+    /// Open conversations held by the engine: one first message per customer into a campaign
+    /// without agents (all queue), until the board shows them waiting; with --engine-pid, the
+    /// engine's resident memory before and after.
+    Hold(HoldArgs),
     /// A bare axum server answering 200 with an empty body to every request: the baseline.
     /// Prints `listening on ADDR` first.
     Baseline(ListenArgs),
@@ -131,12 +145,7 @@ impl WebhookArgs {
         if self.connections == 0 {
             bail!("--connections must be at least 1");
         }
-        let run_id = self.run_id.clone().unwrap_or_else(|| {
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |since| since.as_nanos());
-            format!("{:x}", nanos as u64)
-        });
+        let run_id = self.run_id.clone().unwrap_or_else(clock_run_id);
         Ok(Plan {
             target: Target::parse(&self.url)?,
             app_secret: self.app_secret.as_bytes().to_vec(),
@@ -152,6 +161,14 @@ impl WebhookArgs {
             timeout: Duration::from_secs_f64(self.timeout),
         })
     }
+}
+
+/// A run id from the clock: hex nanoseconds.
+fn clock_run_id() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    format!("{:x}", nanos as u64)
 }
 
 #[cfg(test)]
