@@ -479,6 +479,11 @@ impl Task {
         self.core.fire_due(now);
         self.route(now).await;
         let (effects, write) = self.core.take(now);
+        // Copies of what is stored already (a customer's message) go out now: they must not
+        // wait for this turn's own commit, which only they would be waiting on.
+        for event in effects.events.iter().filter(|e| e.transient) {
+            self.deps.hub.publish(event);
+        }
         if !write.is_empty()
             && let Err(error) = self.deps.store.save_routing(write).await
         {
@@ -535,7 +540,7 @@ impl Task {
     }
 
     fn carry_out(&mut self, effects: Effects) {
-        for event in &effects.events {
+        for event in effects.events.iter().filter(|e| !e.transient) {
             self.deps.hub.publish(event);
         }
         self.figures_due

@@ -16,6 +16,9 @@ const LIVE_COLUMNS: &str = "id, number_id, contact_id, state, open, campaign_id,
     transfer_from_agent_id, transfer_to_agent_id, bot, bot_stage, bot_variables, \
     bot_seen_message_id, last_inbound_ms, end_reason, disposition, csat, created_ms, closed_ms";
 
+/// Rows read per page when the router rebuilds.
+const LIVE_PAGE: usize = 2_000;
+
 /// States the router holds in memory.
 const LIVE_STATES: &str = "('new', 'bot', 'queued', 'assigned', 'transferring', 'closing')";
 
@@ -126,13 +129,27 @@ pub(super) fn insert_event(conn: &Connection, e: &NewEvent) -> Result<(), StoreE
 
 /// Every conversation the router holds, with its timers.
 pub(super) async fn live(pool: &SqlitePool) -> Result<Vec<LiveConversationRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {LIVE_COLUMNS} FROM conversations WHERE open = 1 AND state IN {LIVE_STATES} ORDER BY id"
-    ))
-    .fetch_all(pool)
-    .await?;
-    let mut conversations: Vec<LiveConversationRow> =
-        rows.iter().map(live_row).collect::<Result<_, _>>()?;
+    // In pages, each converted before the next is read: 100 000 raw rows at once would take
+    // several times the memory of the converted state, and the allocator keeps that peak.
+    let mut conversations: Vec<LiveConversationRow> = Vec::new();
+    let mut after = 0;
+    loop {
+        let rows = sqlx::query(&format!(
+            "SELECT {LIVE_COLUMNS} FROM conversations WHERE open = 1 AND state IN {LIVE_STATES} \
+             AND id > ? ORDER BY id LIMIT {LIVE_PAGE}"
+        ))
+        .bind(after)
+        .fetch_all(pool)
+        .await?;
+        for row in &rows {
+            conversations.push(live_row(row)?);
+        }
+        match conversations.last() {
+            Some(last) if rows.len() == LIVE_PAGE => after = last.id,
+            _ => break,
+        }
+    }
+    conversations.shrink_to_fit();
     let timers = sqlx::query(
         "SELECT conversation_id, kind, due_ms, data FROM timers ORDER BY conversation_id",
     )
