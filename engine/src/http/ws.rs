@@ -79,9 +79,9 @@ async fn serve(mut socket: WebSocket, state: AppState, router: Router, principal
     {
         return;
     }
-    if is_agent {
-        router.connect(user);
-    }
+    // Every user's sockets count, members or not: one added to a campaign while connected is
+    // routable there at once.
+    router.connect(user);
     loop {
         tokio::select! {
             frame = subscription.frames.recv() => {
@@ -107,9 +107,7 @@ async fn serve(mut socket: WebSocket, state: AppState, router: Router, principal
         }
     }
     drop(subscription);
-    if is_agent {
-        router.disconnect(user);
-    }
+    router.disconnect(user);
 }
 
 /// Handles a client command; returns a direct answer frame, if any.

@@ -167,12 +167,7 @@ pub async fn transcript_of(
         None => None,
     };
     let agent = match row.agent_id {
-        Some(a) => store
-            .routing_users()
-            .await?
-            .into_iter()
-            .find(|u| u.id == a)
-            .map(|u| u.display_name),
+        Some(a) => store.user(a).await?.map(|u| u.display_name),
         None => None,
     };
     let format = query.format.as_deref().unwrap_or("json");

@@ -156,8 +156,7 @@ pub async fn board(
 async fn check_agent(state: &AppState, principal: &Principal, agent: i64) -> Result<(), ApiError> {
     principal.require(Role::Supervisor)?;
     let campaigns = state.router()?.memberships(agent).await;
-    let users = state.messaging()?.store.routing_users().await?;
-    if !users.iter().any(|u| u.id == agent) {
+    if state.messaging()?.store.user(agent).await?.is_none() {
         return Err(ApiError::new("not_found", format!("no user {agent}")));
     }
     if principal.role == Role::Admin
@@ -276,8 +275,8 @@ pub struct ChatInput {
 }
 
 /// Chat is between a supervisor and an agent (either way); agents do not chat with each other.
-fn check_chat(principal: &Principal, other_role: &str) -> Result<(), ApiError> {
-    if principal.role >= Role::Supervisor || other_role != "agent" {
+fn check_chat(principal: &Principal, other_role: Role) -> Result<(), ApiError> {
+    if principal.role >= Role::Supervisor || other_role != Role::Agent {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -287,14 +286,13 @@ fn check_chat(principal: &Principal, other_role: &str) -> Result<(), ApiError> {
     }
 }
 
-async fn role_of(state: &AppState, user: i64) -> Result<String, ApiError> {
+async fn role_of(state: &AppState, user: i64) -> Result<Role, ApiError> {
     state
         .messaging()?
         .store
-        .routing_users()
+        .user(user)
         .await?
-        .into_iter()
-        .find(|u| u.id == user && !u.disabled)
+        .filter(|u| u.disabled_ms.is_none())
         .map(|u| u.role)
         .ok_or_else(|| ApiError::new("not_found", format!("no user {user}")))
 }
@@ -308,7 +306,7 @@ pub async fn chat(
     Path(user): Path<i64>,
     Query(query): Query<ChatQuery>,
 ) -> Result<Json<Vec<ChatMessage>>, ApiError> {
-    check_chat(&principal, &role_of(&state, user).await?)?;
+    check_chat(&principal, role_of(&state, user).await?)?;
     let rows = state
         .messaging()?
         .store
@@ -341,7 +339,7 @@ pub async fn say(
     Path(user): Path<i64>,
     Json(input): Json<ChatInput>,
 ) -> Result<(StatusCode, Json<ChatMessage>), ApiError> {
-    check_chat(&principal, &role_of(&state, user).await?)?;
+    check_chat(&principal, role_of(&state, user).await?)?;
     let text = input.text.trim();
     if text.is_empty() || text.len() > 4096 {
         return Err(ApiError::new(
