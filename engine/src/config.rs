@@ -13,10 +13,12 @@ use serde::Deserialize;
 
 mod auth;
 mod messaging;
+mod dialer;
 mod routing;
 
 pub use auth::AuthSettings;
 pub use messaging::MessagingSettings;
+pub use dialer::DialerConfig;
 pub use routing::RoutingConfig;
 
 use crate::plugins::RegistryLimits;
@@ -85,6 +87,8 @@ pub struct Config {
     pub auth: AuthSettings,
     /// The router.
     pub routing: RoutingConfig,
+    /// The dialer.
+    pub dialer: DialerConfig,
     /// `serve --demo`: seed the demo's sandbox connector. Not a file setting.
     #[serde(skip)]
     pub demo: bool,
@@ -186,6 +190,7 @@ impl Default for Config {
             messaging: MessagingSettings::default(),
             auth: AuthSettings::default(),
             routing: RoutingConfig::default(),
+            dialer: DialerConfig::default(),
             demo: false,
         }
     }

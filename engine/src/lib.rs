@@ -25,6 +25,7 @@ pub mod clock;
 pub mod config;
 pub mod conversations;
 pub mod demo;
+pub mod dialer;
 pub mod http;
 pub mod plugins;
 pub mod providers;

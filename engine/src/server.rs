@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::clock;
 use crate::config::{Config, Secret};
+use crate::dialer::Dialers;
 use crate::http::auth::Auth;
 use crate::http::auth::password::PasswordError;
 use crate::http::{self, AdminToken, AppState};
@@ -61,6 +62,7 @@ pub async fn run(
     let limits = http::state::BodyLimits {
         webhook: config.messaging.webhook_body_limit,
         media: config.messaging.media_max_bytes,
+        list: config.dialer.max_list_bytes,
     };
     let state = AppState::with_limits(config.plugins.max_upload_bytes, limits);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -100,7 +102,7 @@ async fn start_then_wait(
     shutdown: impl Future<Output = ()>,
 ) -> Result<Option<Arc<dyn Store>>, ServeError> {
     tokio::pin!(shutdown);
-    let (store, messaging) = tokio::select! {
+    let (store, messaging, dialers) = tokio::select! {
         opened = open_services(config, address, state.clone()) => opened?,
         () = &mut shutdown => return Ok(None),
     };
@@ -123,6 +125,8 @@ async fn start_then_wait(
     tracing::info!(plugins = %plugins.join(", "), "ready");
     shutdown.await;
     tracing::info!("shutting down");
+    // Dialer sends in flight record their results before the store closes.
+    dialers.shutdown().await;
     // Sends in flight record their results before the store closes.
     let _ = stop_workers.send(true);
     let _ = sender.await;
@@ -137,7 +141,7 @@ async fn open_services(
     config: Config,
     address: std::net::SocketAddr,
     state: AppState,
-) -> Result<(Arc<dyn Store>, Arc<Messaging>), ServeError> {
+) -> Result<(Arc<dyn Store>, Arc<Messaging>, Arc<Dialers>), ServeError> {
     let store = store::open(&config.data_dir).await?;
     let token = ensure_admin_token(
         store.as_ref(),
@@ -197,10 +201,13 @@ async fn open_services(
         end_sessions(store.clone()),
     )
     .await?;
+    let hub = router.hub().clone();
     state.set_router(router);
+    let dialers = Dialers::start(messaging.clone(), Some(hub), config.dialer.clone()).await?;
+    state.set_dialers(dialers.clone());
     state.set_messaging(messaging.clone());
     state.set_registry(registry);
-    Ok((store, messaging))
+    Ok((store, messaging, dialers))
 }
 
 /// What the router calls when a supervisor logs an agent out: the agent's sessions end.

@@ -15,9 +15,9 @@ use crate::conversations::address::normalize_e164;
 use crate::conversations::content::{Content, Template, TemplateButton};
 use crate::conversations::{sms, template};
 use crate::plugins::bindings::common::Channel;
-use crate::plugins::provider::TemplateRule;
+use crate::plugins::provider::{CapabilitySet as Capabilities, TemplateRule};
 use crate::providers::Messaging;
-use crate::store::{ContactKey, NewOutbound, StoreError};
+use crate::store::{ContactKey, NewOutbound, StoreError, TemplateRow};
 
 /// What to send, as the API and the other paths ask for it.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -195,69 +195,18 @@ impl Messaging {
             .cloned()
             .collect();
         if let Some(reason) = self.store.outbound_block(&addresses, number.id).await? {
-            let why = if reason == "opt-out" {
-                "opted out"
-            } else {
-                "is blacklisted"
-            };
-            return Err(GateError::Blocked(format!(
-                "the recipient {why}; nothing was sent"
-            )));
+            return Err(blocked(&reason));
         }
         let content = self.resolve_content(connector.id, request).await?;
         let capabilities = connector.capabilities.as_ref();
-        // The window.
-        let window = capabilities
-            .filter(|c| c.templates == TemplateRule::RequiredOutsideWindow)
-            .and_then(|c| c.session_window_ms)
-            .and_then(|ms| i64::try_from(ms).ok());
-        if let Some(window_ms) = window
-            && !matches!(content, Content::Template(_))
-        {
-            match self.store.last_inbound(number.id, &contact_key).await? {
-                Some(last) if last + window_ms > now => {}
-                Some(last) => {
-                    return Err(GateError::WindowClosed(format!(
-                        "the customer-service window closed at {} (24 h after the customer's last message at {}); only an approved template can be sent",
-                        clock::rfc3339(last + window_ms),
-                        clock::rfc3339(last)
-                    )));
-                }
-                None => {
-                    return Err(GateError::WindowClosed(
-                        "the customer has never written to this number, so no window is open; only an approved template can be sent".into(),
-                    ));
-                }
-            }
+        if let Some(window_ms) = window_of(capabilities, &content) {
+            let last = self.store.last_inbound(number.id, &contact_key).await?;
+            check_window(last, window_ms, now)?;
         }
-        // Length and media.
-        let is_sms = capabilities.is_some_and(|c| {
-            c.channels.contains(&Channel::Sms) && !c.channels.contains(&Channel::Whatsapp)
-        });
-        if let (Some(c), Some(text)) = (capabilities, content.readable_text()) {
-            let length = text.chars().count();
-            if length > c.max_text_length as usize {
-                return Err(GateError::Content(format!(
-                    "the text has {length} characters; this connector takes at most {}",
-                    c.max_text_length
-                )));
-            }
-        }
+        let sms = check_payload(capabilities, &content)?;
         if let Content::Media(media) = &content {
-            if capabilities.is_some_and(|c| !c.media_send) {
-                return Err(GateError::Content(
-                    "this connector cannot send media".into(),
-                ));
-            }
             self.check_outbound_media(&media.locator).await?;
         }
-        let sms = match (&content, is_sms) {
-            (Content::Text { text }, true) => {
-                let (encoding, segments) = sms::classify(text);
-                Some((encoding.as_str().to_owned(), i64::from(segments)))
-            }
-            _ => None,
-        };
         // Every check passed: only now may the recipient become a contact.
         let contact_id = self.store.ensure_contact(contact_key, now).await?;
         let (message_id, conversation_id) = self
@@ -288,19 +237,9 @@ impl Messaging {
         request: SendRequest,
     ) -> Result<Content, GateError> {
         let asked = match (request.text, request.template, request.content) {
-            (Some(text), None, None) => match template::parse_hsm(&text) {
-                Some(call) => {
-                    let call = call.map_err(|e| GateError::Template(e.to_string()))?;
-                    TemplateRequest {
-                        code: call.code,
-                        params: call.params,
-                        ..TemplateRequest::default()
-                    }
-                }
-                None if text.trim().is_empty() => {
-                    return Err(GateError::Content("the text is empty".into()));
-                }
-                None => return Ok(Content::Text { text }),
+            (Some(text), None, None) => match text_or_template(text)? {
+                Ok(content) => return Ok(content),
+                Err(template) => template,
             },
             (None, Some(template), None) => template,
             (None, None, Some(Content::Template(_))) => {
@@ -316,40 +255,7 @@ impl Messaging {
             }
         };
         let templates = self.store.templates(Some(connector_id)).await?;
-        let found = templates
-            .iter()
-            .filter(|t| t.code == asked.code)
-            .filter(|t| asked.language.as_ref().is_none_or(|l| &t.language == l))
-            .min_by_key(|t| t.status != "approved")
-            .ok_or_else(|| {
-                GateError::Template(format!("no template `{}` on this connector", asked.code))
-            })?;
-        if found.status != "approved" {
-            return Err(GateError::Template(format!(
-                "template `{}` ({}) is {}, not approved{}",
-                found.code,
-                found.language,
-                found.status,
-                found
-                    .reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            )));
-        }
-        template::check_params(&found.code, &found.body, &asked.params)
-            .map_err(|e| GateError::Template(e.to_string()))?;
-        Ok(Content::Template(Template {
-            code: found.code.clone(),
-            name: found.provider_name.clone(),
-            language: found.language.clone(),
-            namespace: found.namespace.clone(),
-            header_text: asked.header_text,
-            header_media: None,
-            rendered: template::fill(&found.body, &asked.params),
-            params: asked.params,
-            buttons: asked.buttons,
-        }))
+        template_content(&templates, asked)
     }
 
     /// An outbound media locator must be a stored file or an https URL.
@@ -375,4 +281,128 @@ impl Messaging {
             ))
         }
     }
+}
+
+/// A template asked for, found among `templates` (the connector's), approved and with the
+/// right parameters.
+pub(crate) fn template_content(
+    templates: &[TemplateRow],
+    asked: TemplateRequest,
+) -> Result<Content, GateError> {
+    let found = templates
+        .iter()
+        .filter(|t| t.code == asked.code)
+        .filter(|t| asked.language.as_ref().is_none_or(|l| &t.language == l))
+        .min_by_key(|t| t.status != "approved")
+        .ok_or_else(|| {
+            GateError::Template(format!("no template `{}` on this connector", asked.code))
+        })?;
+    if found.status != "approved" {
+        return Err(GateError::Template(format!(
+            "template `{}` ({}) is {}, not approved{}",
+            found.code,
+            found.language,
+            found.status,
+            found
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        )));
+    }
+    template::check_params(&found.code, &found.body, &asked.params)
+        .map_err(|e| GateError::Template(e.to_string()))?;
+    Ok(Content::Template(Template {
+        code: found.code.clone(),
+        name: found.provider_name.clone(),
+        language: found.language.clone(),
+        namespace: found.namespace.clone(),
+        header_text: asked.header_text,
+        header_media: None,
+        rendered: template::fill(&found.body, &asked.params),
+        params: asked.params,
+        buttons: asked.buttons,
+    }))
+}
+
+/// Plain text as content, or the template an `hsm:code:p1` text asks for.
+pub(crate) fn text_or_template(text: String) -> Result<Result<Content, TemplateRequest>, GateError> {
+    match template::parse_hsm(&text) {
+        Some(call) => {
+            let call = call.map_err(|e| GateError::Template(e.to_string()))?;
+            Ok(Err(TemplateRequest {
+                code: call.code,
+                params: call.params,
+                ..TemplateRequest::default()
+            }))
+        }
+        None if text.trim().is_empty() => Err(GateError::Content("the text is empty".into())),
+        None => Ok(Ok(Content::Text { text })),
+    }
+}
+
+/// The refusal for a blacklisted or opted-out recipient.
+pub(crate) fn blocked(reason: &str) -> GateError {
+    let why = if reason == "opt-out" {
+        "opted out"
+    } else {
+        "is blacklisted"
+    };
+    GateError::Blocked(format!("the recipient {why}; nothing was sent"))
+}
+
+/// The customer-service window `content` needs open on a connector, if any: templates pass
+/// outside it.
+pub(crate) fn window_of(capabilities: Option<&Capabilities>, content: &Content) -> Option<i64> {
+    if matches!(content, Content::Template(_)) {
+        return None;
+    }
+    capabilities
+        .filter(|c| c.templates == TemplateRule::RequiredOutsideWindow)
+        .and_then(|c| c.session_window_ms)
+        .and_then(|ms| i64::try_from(ms).ok())
+}
+
+/// Whether the window is open at `now`, given the customer's last message.
+pub(crate) fn check_window(last_inbound: Option<i64>, window_ms: i64, now: i64) -> Result<(), GateError> {
+    match last_inbound {
+        Some(last) if last + window_ms > now => Ok(()),
+        Some(last) => Err(GateError::WindowClosed(format!(
+            "the customer-service window closed at {} (24 h after the customer's last message at {}); only an approved template can be sent",
+            clock::rfc3339(last + window_ms),
+            clock::rfc3339(last)
+        ))),
+        None => Err(GateError::WindowClosed(
+            "the customer has never written to this number, so no window is open; only an approved template can be sent".into(),
+        )),
+    }
+}
+
+/// Length and media support; for an SMS connector, the text's encoding and segments.
+pub(crate) fn check_payload(
+    capabilities: Option<&Capabilities>,
+    content: &Content,
+) -> Result<Option<(String, i64)>, GateError> {
+    if let (Some(c), Some(text)) = (capabilities, content.readable_text()) {
+        let length = text.chars().count();
+        if length > c.max_text_length as usize {
+            return Err(GateError::Content(format!(
+                "the text has {length} characters; this connector takes at most {}",
+                c.max_text_length
+            )));
+        }
+    }
+    if matches!(content, Content::Media(_)) && capabilities.is_some_and(|c| !c.media_send) {
+        return Err(GateError::Content("this connector cannot send media".into()));
+    }
+    let is_sms = capabilities.is_some_and(|c| {
+        c.channels.contains(&Channel::Sms) && !c.channels.contains(&Channel::Whatsapp)
+    });
+    Ok(match (content, is_sms) {
+        (Content::Text { text }, true) => {
+            let (encoding, segments) = sms::classify(text);
+            Some((encoding.as_str().to_owned(), i64::from(segments)))
+        }
+        _ => None,
+    })
 }

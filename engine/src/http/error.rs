@@ -54,6 +54,8 @@ pub const STATUS_OF_CODE: &[(&str, StatusCode)] = &[
     ("window_closed", StatusCode::CONFLICT),
     ("content_invalid", StatusCode::UNPROCESSABLE_ENTITY),
     ("invalid", StatusCode::UNPROCESSABLE_ENTITY),
+    // A dialer list that could not be read to its end (broken CSV, upload cut off, too large).
+    ("list_unreadable", StatusCode::BAD_REQUEST),
     ("store_error", StatusCode::INTERNAL_SERVER_ERROR),
     ("internal", StatusCode::INTERNAL_SERVER_ERROR),
 ];

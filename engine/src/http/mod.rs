@@ -19,6 +19,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod integra;
 pub mod metrics;
 pub mod plugins;
 pub mod state;
@@ -47,9 +48,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(webhooks::router(state.max_webhook_bytes()))
         .merge(api::public_routes())
+        .merge(integra::router(&state))
         .merge(guarded(api::signed_in_routes(), &state, Role::Agent))
         .merge(guarded(
-            api::api_routes(state.max_media_bytes()),
+            api::api_routes(state.max_media_bytes(), state.max_list_bytes()),
             &state,
             Role::Supervisor,
         ))

@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use super::auth::Auth;
 use super::error::ApiError;
 use crate::plugins::Registry;
+use crate::dialer::Dialers;
 use crate::providers::Messaging;
 use crate::routing::task::Router;
 
@@ -25,6 +26,7 @@ struct Inner {
     auth: OnceLock<Arc<Auth>>,
     messaging: OnceLock<Arc<Messaging>>,
     router: OnceLock<Router>,
+    dialers: OnceLock<Arc<Dialers>>,
     max_upload_bytes: usize,
     limits: BodyLimits,
     started_at: SystemTime,
@@ -37,6 +39,8 @@ pub struct BodyLimits {
     pub webhook: usize,
     /// Media uploads.
     pub media: usize,
+    /// Dialer list uploads.
+    pub list: usize,
 }
 
 impl Default for BodyLimits {
@@ -45,6 +49,7 @@ impl Default for BodyLimits {
         Self {
             webhook: settings.webhook_body_limit,
             media: settings.media_max_bytes,
+            list: crate::config::DialerConfig::default().max_list_bytes,
         }
     }
 }
@@ -57,6 +62,7 @@ impl AppState {
                 registry: OnceLock::new(),
                 auth: OnceLock::new(),
                 messaging: OnceLock::new(),
+                dialers: OnceLock::new(),
                 router: OnceLock::new(),
                 max_upload_bytes,
                 limits: BodyLimits::default(),
@@ -92,6 +98,11 @@ impl AppState {
         self.inner.limits.media
     }
 
+    /// Largest dialer list upload.
+    pub fn max_list_bytes(&self) -> usize {
+        self.inner.limits.list
+    }
+
     /// Records authentication. Only the first call counts.
     pub fn set_auth(&self, auth: Arc<Auth>) {
         let _ = self.inner.auth.set(auth);
@@ -115,6 +126,16 @@ impl AppState {
     /// The router, or `503 not_ready` while it loads.
     pub fn router(&self) -> Result<&Router, ApiError> {
         self.inner.router.get().ok_or_else(ApiError::not_ready)
+    }
+
+    /// Records the dialers. Only the first call counts.
+    pub fn set_dialers(&self, dialers: Arc<Dialers>) {
+        let _ = self.inner.dialers.set(dialers);
+    }
+
+    /// The dialers, or `503 not_ready` while they load.
+    pub fn dialers(&self) -> Result<&Arc<Dialers>, ApiError> {
+        self.inner.dialers.get().ok_or_else(ApiError::not_ready)
     }
 
     /// The messaging service, or `503 not_ready` while it loads.

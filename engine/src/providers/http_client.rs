@@ -16,12 +16,22 @@ pub enum FetchError {
     /// No answer in time.
     #[error("the provider did not answer within {0:?}")]
     Timeout(Duration),
-    /// Connection refused, reset, DNS…
+    /// No connection could be made (refused, DNS…): the request never left.
+    #[error("could not connect to the provider: {0}")]
+    Connect(String),
+    /// The connection broke (reset, closed…), perhaps after the request was received.
     #[error("could not reach the provider: {0}")]
     Network(String),
     /// The body was larger than allowed.
     #[error("the provider's answer is larger than {0} bytes")]
     TooLarge(usize),
+}
+
+impl FetchError {
+    /// Whether the provider may have received the request (so sending again may send twice).
+    pub fn may_have_left(&self) -> bool {
+        matches!(self, Self::Timeout(_) | Self::Network(_) | Self::TooLarge(_))
+    }
 }
 
 /// A shared client with the engine's timeouts.
@@ -93,6 +103,8 @@ impl ProviderClient {
     fn classify(&self, error: &reqwest::Error) -> FetchError {
         if error.is_timeout() {
             FetchError::Timeout(self.timeout)
+        } else if error.is_connect() {
+            FetchError::Connect(error.without_url_ref().to_string())
         } else if error.is_builder() {
             FetchError::Invalid(error.without_url_ref().to_string())
         } else {

@@ -167,21 +167,41 @@ async fn idle(messaging: &Messaging, stop: &mut watch::Receiver<bool>, wait: Dur
     }
 }
 
-/// One attempt: auth, prepare, perform, read. Never fails: every outcome is a [`SendResult`].
-async fn send_one(
+/// What one attempt gave, before anyone decides about retrying.
+pub(crate) enum Attempt {
+    /// The provider took it.
+    Accepted {
+        /// Its id at the provider.
+        provider_message_id: String,
+    },
+    /// The provider (or the plugin reading its answer) refused it, with a typed cause.
+    Refused(SendError),
+    /// It got no readable answer: the plugin, auth or the network failed.
+    Broken {
+        /// Stable code.
+        code: &'static str,
+        /// Why.
+        message: String,
+        /// The provider may have received it.
+        may_have_left: bool,
+    },
+}
+
+/// One attempt to send `job` through `connector` on channel `channel_slot`: auth, prepare,
+/// perform, read.
+pub(crate) async fn attempt(
     messaging: &Messaging,
     connector: &LiveConnector,
     job: &OutboundJob,
-    hold_until: &AtomicI64,
-) -> SendResult {
+    channel_slot: u32,
+) -> Attempt {
+    let broken = |code, message: String| Attempt::Broken {
+        code,
+        message,
+        may_have_left: false,
+    };
     let Some(plugin) = messaging.registry.active(&connector.plugin) else {
-        return retry(
-            messaging,
-            job,
-            "plugin_missing",
-            "the provider plugin is not installed",
-            None,
-        );
+        return broken("plugin_missing", "the provider plugin is not installed".into());
     };
     let limits = messaging.registry.limits().for_kind(PluginKind::Provider);
     let runtime = messaging.registry.runtime();
@@ -196,7 +216,7 @@ async fn send_one(
         },
         content: convert::to_wit(&content, &|locator| messaging.public_media_url(locator)),
         reply_to: None,
-        channel_slot: 0,
+        channel_slot,
         status_callback_url: Some(
             messaging
                 .connectors
@@ -210,7 +230,7 @@ async fn send_one(
     {
         match messaging.auth_token(connector).await {
             Ok(token) => Some(token),
-            Err(why) => return retry(messaging, job, "auth_failed", &why, None),
+            Err(why) => return broken("auth_failed", why),
         }
     } else {
         None
@@ -226,10 +246,8 @@ async fn send_one(
     .await;
     let request = match prepared {
         Ok(Ok(request)) => request,
-        Ok(Err(error)) => {
-            return on_send_error(messaging, connector, job, &error, hold_until).await;
-        }
-        Err(error) => return retry(messaging, job, "plugin_failed", &error.to_string(), None),
+        Ok(Err(error)) => return Attempt::Refused(error),
+        Err(error) => return broken("plugin_failed", error.to_string()),
     };
     let response = match messaging
         .client
@@ -237,7 +255,13 @@ async fn send_one(
         .await
     {
         Ok(response) => response,
-        Err(error) => return retry(messaging, job, "network", &error.to_string(), None),
+        Err(error) => {
+            return Attempt::Broken {
+                code: "network",
+                may_have_left: error.may_have_left(),
+                message: error.to_string(),
+            };
+        }
     };
     match calls::read_send_response(
         runtime,
@@ -249,11 +273,36 @@ async fn send_one(
     )
     .await
     {
-        Ok(Ok(receipt)) => SendResult::Accepted {
+        Ok(Ok(receipt)) => Attempt::Accepted {
             provider_message_id: receipt.provider_message_id,
         },
-        Ok(Err(error)) => on_send_error(messaging, connector, job, &error, hold_until).await,
-        Err(error) => retry(messaging, job, "plugin_failed", &error.to_string(), None),
+        Ok(Err(error)) => Attempt::Refused(error),
+        Err(error) => Attempt::Broken {
+            code: "plugin_failed",
+            message: error.to_string(),
+            // The provider answered; only its answer could not be read.
+            may_have_left: true,
+        },
+    }
+}
+
+/// One attempt of a queued message; never fails: every outcome is a [`SendResult`].
+async fn send_one(
+    messaging: &Messaging,
+    connector: &LiveConnector,
+    job: &OutboundJob,
+    hold_until: &AtomicI64,
+) -> SendResult {
+    match attempt(messaging, connector, job, 0).await {
+        Attempt::Accepted {
+            provider_message_id,
+        } => SendResult::Accepted {
+            provider_message_id,
+        },
+        Attempt::Refused(error) => {
+            on_send_error(messaging, connector, job, &error, hold_until).await
+        }
+        Attempt::Broken { code, message, .. } => retry(messaging, job, code, &message, None),
     }
 }
 

@@ -184,6 +184,27 @@ impl Hub {
         }
     }
 
+    /// Sends a frame to the supervisors who see `campaign` (with none, those who see every
+    /// campaign): dialer progress.
+    pub fn to_supervisors(&self, kind: &str, data: &serde_json::Value, campaign: Option<i64>) {
+        let body = body(kind, data);
+        let mut inner = self.lock();
+        let ids: Vec<u64> = inner
+            .supervisors
+            .iter()
+            .copied()
+            .filter(|id| {
+                inner.connections.get(id).is_some_and(|c| match campaign {
+                    Some(campaign) => in_scope(&c.viewer, campaign),
+                    None => c.viewer.scope.is_none(),
+                })
+            })
+            .collect();
+        for id in ids {
+            send(&mut inner, id, &body);
+        }
+    }
+
     /// Cuts every connection of a user (logged out).
     pub fn disconnect_user(&self, user: i64) {
         let mut inner = self.lock();

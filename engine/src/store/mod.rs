@@ -15,6 +15,7 @@
 
 mod catalog;
 mod connectors;
+mod dialer;
 mod error;
 mod messages;
 #[cfg(test)]
@@ -35,6 +36,9 @@ use std::sync::Arc;
 
 pub use catalog::{ApiTokenRow, BlacklistRow, NewTemplate, TemplateRow};
 pub use connectors::{ConnectorRow, NewConnector, NumberRow};
+pub use dialer::{
+    BeginSend, DialerRow, DncRow, NewRecord, RecordRow, RecordState, SendEnd, SpoolCount,
+};
 pub use error::StoreError;
 pub use messages::{
     ConsentChange, ContactKey, ContactRow, ConversationFilter, ConversationRow, IntakeBatch,
@@ -466,6 +470,153 @@ pub trait Store: Send + Sync + 'static {
         before: i64,
         limit: i64,
     ) -> Result<Vec<InternalMessageRow>, StoreError>;
+
+    // --- Dialers ---
+
+    /// Creates a dialer (`settings` JSON). [`StoreError::Conflict`] if the name is taken.
+    async fn create_dialer(
+        &self,
+        name: &str,
+        settings: &str,
+        at_ms: i64,
+    ) -> Result<DialerRow, StoreError>;
+
+    /// Replaces a dialer's name and settings.
+    async fn update_dialer(
+        &self,
+        id: i64,
+        name: &str,
+        settings: &str,
+        at_ms: i64,
+    ) -> Result<DialerRow, StoreError>;
+
+    /// Deletes a stopped dialer and its records.
+    async fn delete_dialer(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Every dialer.
+    async fn dialers(&self) -> Result<Vec<DialerRow>, StoreError>;
+
+    /// One dialer.
+    async fn dialer(&self, id: i64) -> Result<Option<DialerRow>, StoreError>;
+
+    /// Starts (`running`), stops or pauses (not running, with a reason) a dialer.
+    async fn set_dialer_running(
+        &self,
+        id: i64,
+        running: bool,
+        paused_reason: Option<String>,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Opens a list for an upload; returns its id.
+    async fn create_dialer_list(
+        &self,
+        dialer_id: i64,
+        name: &str,
+        at_ms: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// Records an upload's totals.
+    async fn finish_dialer_list(
+        &self,
+        list_id: i64,
+        accepted: u64,
+        invalid: u64,
+        duplicates: u64,
+    ) -> Result<(), StoreError>;
+
+    /// Appends records at the end of a dialer's order, in one transaction; returns their ids.
+    async fn spool_records(
+        &self,
+        dialer_id: i64,
+        list_id: Option<i64>,
+        records: Vec<NewRecord>,
+        at_ms: i64,
+    ) -> Result<(Vec<i64>, SpoolCount), StoreError>;
+
+    /// Up to `limit` pending records after `after_position`, in position order.
+    async fn pending_records(
+        &self,
+        dialer_id: i64,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<RecordRow>, StoreError>;
+
+    /// Up to `limit` records of any state after `after_position`, in position order.
+    async fn dialer_records(
+        &self,
+        dialer_id: i64,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<RecordRow>, StoreError>;
+
+    /// One record.
+    async fn dialer_record(&self, id: i64) -> Result<Option<RecordRow>, StoreError>;
+
+    /// How many of a dialer's records are in each state (states with none are absent).
+    async fn record_counts(&self, dialer_id: i64) -> Result<Vec<(RecordState, i64)>, StoreError>;
+
+    /// Writes records `sending` with their message rows, in one transaction, before they are
+    /// handed to the provider; returns the message ids in order. [`StoreError::Conflict`] (and
+    /// nothing written) if one is no longer pending.
+    async fn begin_sends(&self, sends: Vec<BeginSend>, at_ms: i64) -> Result<Vec<i64>, StoreError>;
+
+    /// Records how a record's send ended, on the record and its message.
+    async fn finish_send(
+        &self,
+        record_id: i64,
+        message_id: i64,
+        end: SendEnd,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Ends pending records that will not be sent: `(record, state, reason)`.
+    async fn end_records(
+        &self,
+        ends: Vec<(i64, RecordState, String)>,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Records left `sending` by a previous run become `unknown`; returns how many.
+    async fn mark_interrupted_records(&self, at_ms: i64) -> Result<u64, StoreError>;
+
+    /// Cancels a dialer's pending records (of one list, or all); returns how many.
+    async fn purge_records(
+        &self,
+        dialer_id: i64,
+        list_id: Option<i64>,
+        at_ms: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Why each of `numbers` may not be sent to from `number_id` (opt-out, blacklist reason,
+    /// or `dnc` when `dnc_campaign` is given: the global list and that campaign's, 0 for
+    /// none). Numbers free to send are absent.
+    async fn send_blocks(
+        &self,
+        numbers: &[String],
+        number_id: i64,
+        dnc_campaign: Option<i64>,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError>;
+
+    /// Adds E.164 numbers to the do-not-call list, global or a campaign's; returns how many
+    /// were new.
+    async fn add_dnc(
+        &self,
+        numbers: Vec<String>,
+        campaign_id: Option<i64>,
+        at_ms: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Removes a do-not-call entry.
+    async fn remove_dnc(&self, id: i64) -> Result<(), StoreError>;
+
+    /// A page of the do-not-call list (one campaign's, or every entry), by id.
+    async fn dnc(
+        &self,
+        campaign_id: Option<i64>,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<DncRow>, StoreError>;
 
     /// Finishes the writes already queued, then closes every connection. Calls made afterwards
     /// fail with [`StoreError::Unavailable`].

@@ -7,6 +7,8 @@ pub mod blacklist;
 pub mod campaigns;
 pub mod connectors;
 pub mod desk;
+pub mod dialers;
+pub mod dnc;
 pub mod login;
 pub mod media;
 pub mod messages;
@@ -30,6 +32,7 @@ pub fn admin_routes() -> Router<AppState> {
         .merge(tokens::router())
         .merge(templates::admin_router())
         .merge(campaigns::admin_router())
+        .merge(dialers::admin_router())
         .merge(users::router())
 }
 
@@ -47,8 +50,10 @@ pub fn signed_in_routes() -> Router<AppState> {
 }
 
 /// Routes a supervisor (or an admin, or their API tokens) may call.
-pub fn api_routes(media_limit: usize) -> Router<AppState> {
+pub fn api_routes(media_limit: usize, list_limit: usize) -> Router<AppState> {
     Router::new()
+        .merge(dialers::router(list_limit))
+        .merge(dnc::router())
         .merge(audit::router())
         .merge(messages::router())
         .merge(templates::read_router())

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (4, "users", include_str!("migrations/0004_users.sql")),
     (5, "routing", include_str!("migrations/0005_routing.sql")),
+    (6, "dialer", include_str!("migrations/0006_dialer.sql")),
 ];
 
 /// Applies the migrations `conn`'s database has not seen yet.

@@ -12,6 +12,7 @@ mod campaigns;
 mod catalog;
 mod checkpoint;
 mod connectors;
+mod dialer;
 mod history;
 mod intake;
 mod media;
@@ -52,6 +53,14 @@ pub(super) struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// A dialer just written, read back.
+    async fn dialer_after_write(&self, id: i64) -> Result<DialerRow, StoreError> {
+        dialer::list(&self.readers, Some(id))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound(format!("dialer {id}")))
+    }
+
     /// Opens (creating if missing) the database at `path`, migrates it, and starts the writer.
     pub(super) async fn open(path: &Path) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
@@ -632,6 +641,185 @@ impl Store for SqliteStore {
         limit: i64,
     ) -> Result<Vec<InternalMessageRow>, StoreError> {
         workspace::internal_between(&self.readers, a, b, before, limit).await
+    }
+
+    async fn create_dialer(
+        &self,
+        name: &str,
+        settings: &str,
+        at_ms: i64,
+    ) -> Result<DialerRow, StoreError> {
+        let (name, settings) = (name.to_owned(), settings.to_owned());
+        let id = self
+            .write(move |conn| dialer::create(conn, name, settings, at_ms))
+            .await?;
+        self.dialer_after_write(id).await
+    }
+
+    async fn update_dialer(
+        &self,
+        id: i64,
+        name: &str,
+        settings: &str,
+        at_ms: i64,
+    ) -> Result<DialerRow, StoreError> {
+        let (name, settings) = (name.to_owned(), settings.to_owned());
+        self.write(move |conn| dialer::update(conn, id, name, settings, at_ms))
+            .await?;
+        self.dialer_after_write(id).await
+    }
+
+    async fn delete_dialer(&self, id: i64) -> Result<(), StoreError> {
+        self.write(move |conn| dialer::delete(conn, id)).await
+    }
+
+    async fn dialers(&self) -> Result<Vec<DialerRow>, StoreError> {
+        dialer::list(&self.readers, None).await
+    }
+
+    async fn dialer(&self, id: i64) -> Result<Option<DialerRow>, StoreError> {
+        Ok(dialer::list(&self.readers, Some(id)).await?.pop())
+    }
+
+    async fn set_dialer_running(
+        &self,
+        id: i64,
+        running: bool,
+        paused_reason: Option<String>,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| dialer::set_running(conn, id, running, paused_reason, at_ms))
+            .await
+    }
+
+    async fn create_dialer_list(
+        &self,
+        dialer_id: i64,
+        name: &str,
+        at_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let name = name.to_owned();
+        self.write(move |conn| dialer::create_list(conn, dialer_id, name, at_ms))
+            .await
+    }
+
+    async fn finish_dialer_list(
+        &self,
+        list_id: i64,
+        accepted: u64,
+        invalid: u64,
+        duplicates: u64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| dialer::finish_list(conn, list_id, accepted, invalid, duplicates))
+            .await
+    }
+
+    async fn spool_records(
+        &self,
+        dialer_id: i64,
+        list_id: Option<i64>,
+        records: Vec<NewRecord>,
+        at_ms: i64,
+    ) -> Result<(Vec<i64>, SpoolCount), StoreError> {
+        self.write(move |conn| dialer::spool(conn, dialer_id, list_id, records, at_ms))
+            .await
+    }
+
+    async fn pending_records(
+        &self,
+        dialer_id: i64,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        dialer::pending(&self.readers, dialer_id, after_position, limit).await
+    }
+
+    async fn dialer_records(
+        &self,
+        dialer_id: i64,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        dialer::page(&self.readers, dialer_id, after_position, limit).await
+    }
+
+    async fn dialer_record(&self, id: i64) -> Result<Option<RecordRow>, StoreError> {
+        dialer::record(&self.readers, id).await
+    }
+
+    async fn record_counts(&self, dialer_id: i64) -> Result<Vec<(RecordState, i64)>, StoreError> {
+        dialer::counts(&self.readers, dialer_id).await
+    }
+
+    async fn begin_sends(&self, sends: Vec<BeginSend>, at_ms: i64) -> Result<Vec<i64>, StoreError> {
+        self.write(move |conn| dialer::begin(conn, sends, at_ms))
+            .await
+    }
+
+    async fn finish_send(
+        &self,
+        record_id: i64,
+        message_id: i64,
+        end: SendEnd,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| dialer::finish(conn, record_id, message_id, end, at_ms))
+            .await
+    }
+
+    async fn end_records(
+        &self,
+        ends: Vec<(i64, RecordState, String)>,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| dialer::end(conn, ends, at_ms)).await
+    }
+
+    async fn mark_interrupted_records(&self, at_ms: i64) -> Result<u64, StoreError> {
+        self.write(move |conn| dialer::mark_interrupted(conn, at_ms))
+            .await
+    }
+
+    async fn purge_records(
+        &self,
+        dialer_id: i64,
+        list_id: Option<i64>,
+        at_ms: i64,
+    ) -> Result<u64, StoreError> {
+        self.write(move |conn| dialer::purge(conn, dialer_id, list_id, at_ms))
+            .await
+    }
+
+    async fn send_blocks(
+        &self,
+        numbers: &[String],
+        number_id: i64,
+        dnc_campaign: Option<i64>,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        dialer::blocks(&self.readers, numbers, number_id, dnc_campaign).await
+    }
+
+    async fn add_dnc(
+        &self,
+        numbers: Vec<String>,
+        campaign_id: Option<i64>,
+        at_ms: i64,
+    ) -> Result<u64, StoreError> {
+        self.write(move |conn| dialer::add_dnc(conn, numbers, campaign_id, at_ms))
+            .await
+    }
+
+    async fn remove_dnc(&self, id: i64) -> Result<(), StoreError> {
+        self.write(move |conn| dialer::remove_dnc(conn, id)).await
+    }
+
+    async fn dnc(
+        &self,
+        campaign_id: Option<i64>,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<DncRow>, StoreError> {
+        dialer::dnc(&self.readers, campaign_id, after_id, limit).await
     }
 
     async fn close(&self) {

@@ -1,0 +1,177 @@
+//! The dialer's pace: its time between messages and its ceiling, over the whole channel range.
+//!
+//! Sends are due on a fixed grid (`interval` apart, anchored at the first), so a late timer
+//! does not slow the dialer down; a dialer that fell behind by more than one interval
+//! re-anchors instead of bursting. On top, a log of the last second's sends keeps every
+//! one-second window at or below the ceiling, whatever the timers do. A provider that says
+//! "too fast" halves the ceiling, which then recovers by a quarter every few seconds.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+/// How long the ceiling stays lowered after a "too fast" before it recovers a step.
+const RECOVERY_STEP: Duration = Duration::from_secs(5);
+
+/// Grants send slots.
+#[derive(Debug)]
+pub struct Pacer {
+    interval: Duration,
+    ceiling: u32,
+    /// The ceiling as lowered by throttling, ≤ `ceiling`.
+    current: u32,
+    next_due: Option<Instant>,
+    recent: VecDeque<Instant>,
+    held_until: Option<Instant>,
+    lowered_at: Option<Instant>,
+}
+
+impl Pacer {
+    /// A pacer sending `interval` apart, at most `ceiling` in any second.
+    pub fn new(interval: Duration, ceiling: u32) -> Self {
+        let ceiling = ceiling.max(1);
+        Self {
+            interval,
+            ceiling,
+            current: ceiling,
+            next_due: None,
+            recent: VecDeque::new(),
+            held_until: None,
+            lowered_at: None,
+        }
+    }
+
+    /// Changes the interval and ceiling (settings edited while running).
+    pub fn set(&mut self, interval: Duration, ceiling: u32) {
+        let ceiling = ceiling.max(1);
+        if (interval, ceiling) != (self.interval, self.ceiling) {
+            self.interval = interval;
+            self.ceiling = ceiling;
+            self.current = self.current.min(ceiling);
+            if self.lowered_at.is_none() {
+                self.current = ceiling;
+            }
+        }
+    }
+
+    /// The ceiling in force now.
+    pub fn current_ceiling(&self) -> u32 {
+        self.current
+    }
+
+    /// Takes up to `want` slots at `now`: `Ok(n)` slots granted (n ≥ 1), or `Err(when)` to ask
+    /// again.
+    pub fn grant(&mut self, now: Instant, want: usize) -> Result<usize, Instant> {
+        if want == 0 {
+            return Ok(0);
+        }
+        self.recover(now);
+        if let Some(until) = self.held_until {
+            if now < until {
+                return Err(until);
+            }
+            self.held_until = None;
+        }
+        while self.recent.front().is_some_and(|&t| t + SECOND <= now) {
+            self.recent.pop_front();
+        }
+        let room = (self.current as usize).saturating_sub(self.recent.len());
+        if room == 0 {
+            let oldest = self.recent.get(self.recent.len() - self.current as usize);
+            return Err(oldest.map_or(now + SECOND, |&t| t + SECOND));
+        }
+        let granted = if self.interval.is_zero() {
+            want.min(room)
+        } else {
+            match self.next_due {
+                Some(due) if now < due => return Err(due),
+                Some(due) if now - due < self.interval => {
+                    self.next_due = Some(due + self.interval);
+                }
+                _ => self.next_due = Some(now + self.interval),
+            }
+            1
+        };
+        for _ in 0..granted {
+            self.recent.push_back(now);
+        }
+        Ok(granted)
+    }
+
+    /// The provider said "too fast": hold for `hold` and halve the ceiling.
+    pub fn throttled(&mut self, now: Instant, hold: Duration) {
+        self.held_until = Some(self.held_until.map_or(now + hold, |u| u.max(now + hold)));
+        self.current = (self.current / 2).max(1);
+        self.lowered_at = Some(now);
+    }
+
+    fn recover(&mut self, now: Instant) {
+        if let Some(at) = self.lowered_at
+            && now - at >= RECOVERY_STEP
+        {
+            self.current = (self.current + self.current.div_ceil(4)).min(self.ceiling);
+            self.lowered_at = (self.current < self.ceiling).then_some(now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs a pacer with a clock that wakes exactly when told, plus `late` after each wake.
+    fn simulate(mut pacer: Pacer, late: Duration, for_: Duration, want: usize) -> Vec<Instant> {
+        let start = Instant::now();
+        let mut now = start;
+        let mut sent = Vec::new();
+        while now < start + for_ {
+            match pacer.grant(now, want) {
+                Ok(n) => sent.extend(std::iter::repeat_n(now, n)),
+                Err(when) => now = when.max(now) + late,
+            }
+        }
+        sent
+    }
+
+    fn max_in_any_second(sent: &[Instant]) -> usize {
+        let mut best = 0;
+        let mut start = 0;
+        for end in 0..sent.len() {
+            while sent[end] - sent[start] >= SECOND {
+                start += 1;
+            }
+            best = best.max(end - start + 1);
+        }
+        best
+    }
+
+    #[test]
+    fn an_interval_keeps_its_rate_though_timers_fire_late() {
+        let pacer = Pacer::new(Duration::from_millis(10), 100);
+        let sent = simulate(pacer, Duration::from_micros(900), Duration::from_secs(60), 50);
+        let rate = sent.len() as f64 / 60.0;
+        assert!((rate - 100.0).abs() / 100.0 < 0.02, "rate {rate}");
+        assert!(max_in_any_second(&sent) <= 100);
+    }
+
+    #[test]
+    fn the_ceiling_holds_in_every_second() {
+        let pacer = Pacer::new(Duration::ZERO, 3000);
+        let sent = simulate(pacer, Duration::from_micros(300), Duration::from_secs(10), 50);
+        assert!(max_in_any_second(&sent) <= 3000);
+        assert!(sent.len() >= 29_000, "{}", sent.len());
+    }
+
+    #[test]
+    fn throttling_holds_then_halves_then_recovers() {
+        let start = Instant::now();
+        let mut pacer = Pacer::new(Duration::ZERO, 100);
+        pacer.throttled(start, Duration::from_secs(1));
+        assert_eq!(pacer.grant(start, 10), Err(start + SECOND));
+        assert_eq!(pacer.current_ceiling(), 50);
+        let later = start + RECOVERY_STEP;
+        assert!(pacer.grant(later, 10).is_ok());
+        assert_eq!(pacer.current_ceiling(), 63);
+    }
+}
