@@ -12,13 +12,13 @@ use std::time::Duration;
 use serde::Deserialize;
 
 mod auth;
-mod messaging;
 mod dialer;
+mod messaging;
 mod routing;
 
 pub use auth::AuthSettings;
-pub use messaging::MessagingSettings;
 pub use dialer::DialerConfig;
+pub use messaging::MessagingSettings;
 pub use routing::RoutingConfig;
 
 use crate::plugins::RegistryLimits;

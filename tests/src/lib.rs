@@ -15,6 +15,7 @@
 pub mod api;
 pub mod crypto;
 pub mod desk;
+pub mod dialer;
 pub mod form;
 pub mod host;
 pub mod kannel;

@@ -59,6 +59,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Vec<u8>,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
@@ -141,6 +143,7 @@ async fn answer(
             })
             .collect(),
         body: body.to_vec(),
+        at: std::time::Instant::now(),
     };
     let count = {
         let mut requests = inner.requests.lock().expect("lock");

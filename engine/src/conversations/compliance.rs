@@ -326,7 +326,9 @@ pub(crate) fn template_content(
 }
 
 /// Plain text as content, or the template an `hsm:code:p1` text asks for.
-pub(crate) fn text_or_template(text: String) -> Result<Result<Content, TemplateRequest>, GateError> {
+pub(crate) fn text_or_template(
+    text: String,
+) -> Result<Result<Content, TemplateRequest>, GateError> {
     match template::parse_hsm(&text) {
         Some(call) => {
             let call = call.map_err(|e| GateError::Template(e.to_string()))?;
@@ -364,7 +366,11 @@ pub(crate) fn window_of(capabilities: Option<&Capabilities>, content: &Content) 
 }
 
 /// Whether the window is open at `now`, given the customer's last message.
-pub(crate) fn check_window(last_inbound: Option<i64>, window_ms: i64, now: i64) -> Result<(), GateError> {
+pub(crate) fn check_window(
+    last_inbound: Option<i64>,
+    window_ms: i64,
+    now: i64,
+) -> Result<(), GateError> {
     match last_inbound {
         Some(last) if last + window_ms > now => Ok(()),
         Some(last) => Err(GateError::WindowClosed(format!(
@@ -393,7 +399,9 @@ pub(crate) fn check_payload(
         }
     }
     if matches!(content, Content::Media(_)) && capabilities.is_some_and(|c| !c.media_send) {
-        return Err(GateError::Content("this connector cannot send media".into()));
+        return Err(GateError::Content(
+            "this connector cannot send media".into(),
+        ));
     }
     let is_sms = capabilities.is_some_and(|c| {
         c.channels.contains(&Channel::Sms) && !c.channels.contains(&Channel::Whatsapp)

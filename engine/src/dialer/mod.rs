@@ -223,9 +223,10 @@ impl Dialers {
                 pending += n;
             }
         }
-        let run = self.runs().get(&id).and_then(|r| {
-            (!r.task.is_finished()).then(|| r.stats.clone())
-        });
+        let run = self
+            .runs()
+            .get(&id)
+            .and_then(|r| (!r.task.is_finished()).then(|| r.stats.clone()));
         let on_schedule = match &run {
             Some(stats) => stats.on_schedule.load(Ordering::Relaxed),
             None => settings
@@ -241,12 +242,9 @@ impl Dialers {
             active: run.is_some(),
             paused_reason: row.paused_reason,
             on_schedule,
-            waiting: run.as_ref().and_then(|s| {
-                s.waiting
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone()
-            }),
+            waiting: run
+                .as_ref()
+                .and_then(|s| s.waiting.lock().unwrap_or_else(|e| e.into_inner()).clone()),
             processed,
             not_processed: pending,
             counts: by_state,
@@ -274,10 +272,10 @@ impl Dialers {
             .default_country
             .as_deref()
             .and_then(|c| c.parse().ok());
-        let to = list::normalize(destination.trim(), country)
-            .map_err(GateError::InvalidRecipient)?;
-        let lines = send::lines(&self.messaging, &settings)
-            .map_err(GateError::ConnectorUnavailable)?;
+        let to =
+            list::normalize(destination.trim(), country).map_err(GateError::InvalidRecipient)?;
+        let lines =
+            send::lines(&self.messaging, &settings).map_err(GateError::ConnectorUnavailable)?;
         let store = &self.messaging.store;
         let (ids, _) = store
             .spool_records(

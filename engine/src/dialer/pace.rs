@@ -1,10 +1,12 @@
 //! The dialer's pace: its time between messages and its ceiling, over the whole channel range.
 //!
-//! Sends are due on a fixed grid (`interval` apart, anchored at the first), so a late timer
-//! does not slow the dialer down; a dialer that fell behind by more than one interval
-//! re-anchors instead of bursting. On top, a log of the last second's sends keeps every
-//! one-second window at or below the ceiling, whatever the timers do. A provider that says
-//! "too fast" halves the ceiling, which then recovers by a quarter every few seconds.
+//! Sends are due on a grid: one every `interval`, or every 1/ceiling of a second when that is
+//! longer, anchored at the first send, so a late timer does not slow the dialer down. After a
+//! stall the grid catches up, but never faster than half a step apart (and never more than a
+//! twentieth of a second's worth at once); a longer stall re-anchors instead of bursting. On
+//! top, a log of the last second's sends keeps every one-second window at or below the
+//! ceiling, whatever the timers do. A provider that says "too fast" halves the ceiling, which
+//! then recovers by a quarter every few seconds.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -81,22 +83,40 @@ impl Pacer {
             let oldest = self.recent.get(self.recent.len() - self.current as usize);
             return Err(oldest.map_or(now + SECOND, |&t| t + SECOND));
         }
-        let granted = if self.interval.is_zero() {
-            want.min(room)
+        let step = self.step();
+        let due = match self.next_due {
+            Some(due) if now < due => return Err(due),
+            Some(due) if now - due <= SECOND / 20 => due,
+            // First send, or a stall too long to catch up on: start a new grid now.
+            _ => now,
+        };
+        let behind = (now - due).as_nanos() / step.as_nanos().max(1);
+        // An interval is a time between messages: one per slot, caught up half a step apart.
+        // A ceiling alone is a rate: slots due together go together.
+        let backlog = if self.interval.is_zero() {
+            (self.current as usize / 20).max(1)
         } else {
-            match self.next_due {
-                Some(due) if now < due => return Err(due),
-                Some(due) if now - due < self.interval => {
-                    self.next_due = Some(due + self.interval);
-                }
-                _ => self.next_due = Some(now + self.interval),
-            }
             1
         };
+        let slots = usize::try_from(behind)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        let granted = slots.min(backlog).min(want).min(room);
+        let next = due + step * u32::try_from(granted).unwrap_or(u32::MAX);
+        self.next_due = Some(if self.interval.is_zero() {
+            next
+        } else {
+            next.max(now + step / 2)
+        });
         for _ in 0..granted {
             self.recent.push_back(now);
         }
         Ok(granted)
+    }
+
+    /// Time between two slots: the interval, or the ceiling's spacing when that is longer.
+    fn step(&self) -> Duration {
+        self.interval.max(SECOND / self.current.max(1))
     }
 
     /// The provider said "too fast": hold for `hold` and halve the ceiling.
@@ -149,16 +169,55 @@ mod tests {
     #[test]
     fn an_interval_keeps_its_rate_though_timers_fire_late() {
         let pacer = Pacer::new(Duration::from_millis(10), 100);
-        let sent = simulate(pacer, Duration::from_micros(900), Duration::from_secs(60), 50);
+        let sent = simulate(
+            pacer,
+            Duration::from_micros(900),
+            Duration::from_secs(60),
+            50,
+        );
         let rate = sent.len() as f64 / 60.0;
         assert!((rate - 100.0).abs() / 100.0 < 0.02, "rate {rate}");
         assert!(max_in_any_second(&sent) <= 100);
     }
 
     #[test]
+    fn after_a_stall_an_interval_catches_up_half_a_step_apart() {
+        let start = Instant::now();
+        let step = Duration::from_millis(50);
+        let mut pacer = Pacer::new(step, 20);
+        assert_eq!(pacer.grant(start, 10), Ok(1));
+        // 40 ms late for the next slot.
+        let late = start + step + Duration::from_millis(40);
+        assert_eq!(pacer.grant(late, 10), Ok(1));
+        assert_eq!(pacer.grant(late, 10), Err(late + step / 2));
+    }
+
+    #[test]
+    fn a_ceiling_spreads_its_sends_over_the_second() {
+        let pacer = Pacer::new(Duration::ZERO, 1000);
+        let sent = simulate(
+            pacer,
+            Duration::from_micros(1000),
+            Duration::from_secs(2),
+            50,
+        );
+        let first_10ms = sent
+            .iter()
+            .filter(|&&t| t - sent[0] < Duration::from_millis(10))
+            .count();
+        assert!(first_10ms <= 60, "{first_10ms} sends in the first 10 ms");
+        assert!(sent.len() >= 1900, "{}", sent.len());
+    }
+
+    #[test]
     fn the_ceiling_holds_in_every_second() {
         let pacer = Pacer::new(Duration::ZERO, 3000);
-        let sent = simulate(pacer, Duration::from_micros(300), Duration::from_secs(10), 50);
+        let sent = simulate(
+            pacer,
+            Duration::from_micros(300),
+            Duration::from_secs(10),
+            50,
+        );
         assert!(max_in_any_second(&sent) <= 3000);
         assert!(sent.len() >= 29_000, "{}", sent.len());
     }

@@ -14,13 +14,13 @@ use serde_json::json;
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
+use super::Dialers;
 use super::pace::Pacer;
 use super::send::{self, Channels, Line, Ready, Signal};
 use super::settings::{DialerSettings, parse_channels};
 use super::zones::ContactWindow;
-use super::Dialers;
 use crate::clock;
-use crate::store::{SendEnd, StoreError};
+use crate::store::{RecordState, SendEnd, StoreError};
 
 /// How long a waiting dialer sleeps before looking again.
 const IDLE: Duration = Duration::from_secs(1);
@@ -198,7 +198,11 @@ impl Run {
         }
         let settings: DialerSettings = match serde_json::from_str(&row.settings) {
             Ok(settings) => settings,
-            Err(e) => return Ok(Step::End(Ended::Paused(format!("unreadable settings: {e}")))),
+            Err(e) => {
+                return Ok(Step::End(Ended::Paused(format!(
+                    "unreadable settings: {e}"
+                ))));
+            }
         };
         if !settings.enabled {
             return Ok(Step::Wait("the dialer is disabled".into(), IDLE));
@@ -215,7 +219,10 @@ impl Run {
             let wait = next.map_or(IDLE * 30, |at| {
                 Duration::from_millis(u64::try_from(at - now).unwrap_or(0)).min(IDLE * 30)
             });
-            return Ok(Step::Wait("outside the dialing window".into(), wait.max(IDLE / 10)));
+            return Ok(Step::Wait(
+                "outside the dialing window".into(),
+                wait.max(IDLE / 10),
+            ));
         }
         let lines = match send::lines(&messaging, &settings) {
             Ok(lines) => lines,
@@ -270,8 +277,10 @@ impl Run {
                     self.stats.granted(n);
                     let (chunk, rest) = ready.split_at(n);
                     ready = rest;
-                    self.dispatch(chunk, &lines, campaign, signals, in_flight, sends)
-                        .await?;
+                    self.dispatch(
+                        chunk, &settings, &lines, campaign, signals, in_flight, sends,
+                    )
+                    .await?;
                     self.progress();
                 }
                 Err(when) => {
@@ -320,7 +329,11 @@ impl Run {
                 .ceiling
                 .store(pacer.current_ceiling(), Ordering::Relaxed);
         }
-        if self.channels.as_ref().is_none_or(|(k, _)| *k != settings.channels) {
+        if self
+            .channels
+            .as_ref()
+            .is_none_or(|(k, _)| *k != settings.channels)
+        {
             let list = parse_channels(&settings.channels).unwrap_or_else(|_| vec![0]);
             self.channels = Some((settings.channels.clone(), Channels::new(list)));
         }
@@ -358,17 +371,42 @@ impl Run {
         Some((campaign_id, clock::now_ms() + i64::from(secs) * 1000))
     }
 
-    /// Writes a chunk `sending` and hands each record to a send task.
+    /// Checks a chunk against the do-not-call list and blacklist again (a number added since
+    /// the batch was claimed is respected), writes the rest `sending` and hands each record to
+    /// a send task.
+    #[allow(clippy::too_many_arguments)]
     async fn dispatch(
         &mut self,
         chunk: &[Ready],
+        settings: &DialerSettings,
         lines: &[Line],
         campaign: Option<(i64, i64)>,
         signals: &mpsc::UnboundedSender<Signal>,
         in_flight: &Arc<Semaphore>,
         sends: &mut JoinSet<()>,
     ) -> Result<(), StoreError> {
-        let store = self.dialers.messaging.store.clone();
+        let messaging = &self.dialers.messaging;
+        let store = messaging.store.clone();
+        let numbers: Vec<String> = chunk.iter().map(|r| r.to.clone()).collect();
+        let blocks = send::blocks(messaging, settings, lines, &numbers).await?;
+        let mut ends = Vec::new();
+        let chunk: Vec<Ready> = chunk
+            .iter()
+            .filter(
+                |r| match send::block_reason(&blocks, &lines[r.line], &r.to) {
+                    Some(why) => {
+                        ends.push((r.record_id, RecordState::Blocked, why));
+                        false
+                    }
+                    None => true,
+                },
+            )
+            .cloned()
+            .collect();
+        if !ends.is_empty() {
+            store.end_records(ends, clock::now_ms()).await?;
+        }
+        let chunk = chunk.as_slice();
         let begins = chunk
             .iter()
             .map(|r| send::begin_of(r, &lines[r.line], campaign))

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use super::settings::DialerSettings;
 use super::zones::ContactWindow;
 use crate::clock;
-use crate::conversations::compliance::{self, GateError};
 use crate::conversations::Content;
+use crate::conversations::compliance::{self, GateError};
 use crate::plugins::provider::{LimitKind, SendError};
 use crate::providers::Messaging;
 use crate::providers::connectors::LiveConnector;
@@ -42,7 +42,10 @@ pub fn lines(messaging: &Messaging, settings: &DialerSettings) -> Result<Vec<Lin
             return Err(format!("connector `{}` is disabled", connector.name));
         }
         if let Some(reason) = &connector.paused_reason {
-            return Err(format!("connector `{}` is paused: {reason}", connector.name));
+            return Err(format!(
+                "connector `{}` is paused: {reason}",
+                connector.name
+            ));
         }
         for number in &connector.numbers {
             lines.push(Line {
@@ -126,21 +129,7 @@ pub async fn check(
 ) -> Result<Checked, StoreError> {
     let now = clock::now_ms();
     let numbers: Vec<String> = records.iter().map(|r| r.destination.clone()).collect();
-    let dnc = settings
-        .dnc_check
-        .then(|| settings.campaign_id.unwrap_or(0));
-    // Blocks per distinct number (the blacklist depends on the number's campaign).
-    let mut blocks: HashMap<i64, HashMap<String, String>> = HashMap::new();
-    for line in lines {
-        if let Entry::Vacant(slot) = blocks.entry(line.number_id) {
-            slot.insert(
-                messaging
-                    .store
-                    .send_blocks(&numbers, line.number_id, dnc)
-                    .await?,
-            );
-        }
-    }
+    let blocks = blocks(messaging, settings, lines, &numbers).await?;
     let mut templates: HashMap<i64, Vec<TemplateRow>> = HashMap::new();
     let mut checked = Checked::default();
     let mut window = window;
@@ -158,16 +147,7 @@ pub async fn check(
         };
         let (_, line_index) = peek.take(lines.len());
         let line = &lines[line_index];
-        let reason = blocks
-            .get(&line.number_id)
-            .and_then(|b| b.get(&record.destination));
-        if let Some(reason) = reason {
-            let why = if reason == "dnc" {
-                "dnc: the number is on the do-not-call list".to_owned()
-            } else {
-                let error = compliance::blocked(reason);
-                format!("{}: {error}", error.code())
-            };
+        if let Some(why) = block_reason(&blocks, line, &record.destination) {
             checked.ends.push((record.id, RecordState::Blocked, why));
             continue;
         }
@@ -203,6 +183,47 @@ pub async fn check(
         }
     }
     Ok(checked)
+}
+
+/// Why each number may not be written from each of the lines' numbers: the do-not-call list
+/// (when the dialer checks it: global and its campaign's), opt-outs and the blacklist.
+pub async fn blocks(
+    messaging: &Messaging,
+    settings: &DialerSettings,
+    lines: &[Line],
+    numbers: &[String],
+) -> Result<HashMap<i64, HashMap<String, String>>, StoreError> {
+    let dnc = settings
+        .dnc_check
+        .then(|| settings.campaign_id.unwrap_or(0));
+    // Per business number: the blacklist depends on the number's campaign.
+    let mut blocks: HashMap<i64, HashMap<String, String>> = HashMap::new();
+    for line in lines {
+        if let Entry::Vacant(slot) = blocks.entry(line.number_id) {
+            slot.insert(
+                messaging
+                    .store
+                    .send_blocks(numbers, line.number_id, dnc)
+                    .await?,
+            );
+        }
+    }
+    Ok(blocks)
+}
+
+/// The record's reason to be blocked on `line`, as stored on it.
+pub fn block_reason(
+    blocks: &HashMap<i64, HashMap<String, String>>,
+    line: &Line,
+    number: &str,
+) -> Option<String> {
+    let reason = blocks.get(&line.number_id)?.get(number)?;
+    Some(if reason == "dnc" {
+        "dnc: the number is on the do-not-call list".to_owned()
+    } else {
+        let error = compliance::blocked(reason);
+        format!("{}: {error}", error.code())
+    })
 }
 
 /// The content a record sends and its SMS figures, or the rule it breaks.
@@ -352,7 +373,11 @@ async fn refused(
         }
         SendError::Misconfigured(_) => {
             let reason = format!("{code}: {message}");
-            if let Err(e) = messaging.connectors.pause(line.connector.id, reason.clone()).await {
+            if let Err(e) = messaging
+                .connectors
+                .pause(line.connector.id, reason.clone())
+                .await
+            {
                 tracing::error!(connector = line.connector.id, error = %e, "pausing the connector failed");
             }
             again(Signal::Pause(format!("connector misconfigured: {reason}")))

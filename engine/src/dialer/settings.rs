@@ -155,10 +155,22 @@ mod tests {
 
     #[test]
     fn bad_channel_ranges_say_why() {
-        assert!(parse_channels("(3.1)").expect_err("refused").contains("backwards"));
-        assert!(parse_channels("(a.2)").expect_err("refused").contains("`a.2`"));
+        assert!(
+            parse_channels("(3.1)")
+                .expect_err("refused")
+                .contains("backwards")
+        );
+        assert!(
+            parse_channels("(a.2)")
+                .expect_err("refused")
+                .contains("`a.2`")
+        );
         assert!(parse_channels("()").is_err());
-        assert!(parse_channels("(0.99999)").expect_err("refused").contains("1024"));
+        assert!(
+            parse_channels("(0.99999)")
+                .expect_err("refused")
+                .contains("1024")
+        );
     }
 
     #[test]
@@ -172,7 +184,11 @@ mod tests {
             default_country: Some("XX".into()),
             ..settings.clone()
         };
-        assert!(bad.validate().expect_err("refused").contains("default_country"));
+        assert!(
+            bad.validate()
+                .expect_err("refused")
+                .contains("default_country")
+        );
         let none = DialerSettings {
             connectors: Vec::new(),
             ..settings

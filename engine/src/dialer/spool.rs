@@ -69,13 +69,18 @@ pub async fn upload(
     name: &str,
     mut format: ListFormat,
     body: Body,
+    max_bytes: usize,
 ) -> Result<UploadReport, UploadError> {
     let list_id = store
         .create_dialer_list(dialer_id, name, clock::now_ms())
         .await?;
     let (chunks, chunk_rx) = mpsc::channel::<Result<Bytes, String>>(CHUNKS_IN_FLIGHT);
     let (batches, mut batch_rx) = mpsc::channel::<Vec<NewRecord>>(2);
-    let mut body = body;
+    let mut body = Limited {
+        body,
+        read: 0,
+        max: max_bytes,
+    };
     // The first line decides the delimiter: read until it is whole.
     let mut head: Vec<u8> = Vec::new();
     let mut ended = false;
@@ -204,20 +209,34 @@ async fn fail(store: &Arc<dyn Store>, dialer_id: i64, list_id: i64, why: String)
     }
 }
 
-async fn next_chunk(body: &mut Body) -> Result<Option<Bytes>, String> {
+async fn next_chunk(limited: &mut Limited) -> Result<Option<Bytes>, String> {
     loop {
-        match body.frame().await {
+        match limited.body.frame().await {
             None => return Ok(None),
             Some(Err(error)) => return Err(format!("the upload broke off: {error}")),
             Some(Ok(frame)) => {
                 if let Ok(data) = frame.into_data()
                     && !data.is_empty()
                 {
+                    limited.read += data.len();
+                    if limited.read > limited.max {
+                        return Err(format!(
+                            "the list is larger than {} bytes, the most one upload may carry",
+                            limited.max
+                        ));
+                    }
                     return Ok(Some(data));
                 }
             }
         }
     }
+}
+
+/// The request body, with what was read of it against the upload limit.
+struct Limited {
+    body: Body,
+    read: usize,
+    max: usize,
 }
 
 /// The body chunks as a blocking reader for the CSV parser.

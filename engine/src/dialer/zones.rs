@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn countries_have_zones() {
-        assert_eq!(zone_of_country("AR"), Some("America/Argentina/Buenos_Aires"));
+        assert_eq!(
+            zone_of_country("AR"),
+            Some("America/Argentina/Buenos_Aires")
+        );
         assert_eq!(zone_of_country("BR"), Some("America/Sao_Paulo"));
         assert_eq!(zone_of_country("ZZ"), None);
     }

@@ -107,7 +107,9 @@ pub async fn send_sms(
         .single_send(dialer.id, &form.destination, Some(form.message), extra)
         .await?;
     if record.message_id.is_none() {
-        let why = record.reason.unwrap_or_else(|| record.state.as_str().to_owned());
+        let why = record
+            .reason
+            .unwrap_or_else(|| record.state.as_str().to_owned());
         let code = match record.state {
             crate::store::RecordState::Blocked => "recipient_blocked",
             crate::store::RecordState::Invalid => "invalid_recipient",

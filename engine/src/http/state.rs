@@ -10,8 +10,8 @@ use std::time::SystemTime;
 
 use super::auth::Auth;
 use super::error::ApiError;
-use crate::plugins::Registry;
 use crate::dialer::Dialers;
+use crate::plugins::Registry;
 use crate::providers::Messaging;
 use crate::routing::task::Router;
 

@@ -30,7 +30,10 @@ pub enum FetchError {
 impl FetchError {
     /// Whether the provider may have received the request (so sending again may send twice).
     pub fn may_have_left(&self) -> bool {
-        matches!(self, Self::Timeout(_) | Self::Network(_) | Self::TooLarge(_))
+        matches!(
+            self,
+            Self::Timeout(_) | Self::Network(_) | Self::TooLarge(_)
+        )
     }
 }
 

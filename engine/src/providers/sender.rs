@@ -201,7 +201,10 @@ pub(crate) async fn attempt(
         may_have_left: false,
     };
     let Some(plugin) = messaging.registry.active(&connector.plugin) else {
-        return broken("plugin_missing", "the provider plugin is not installed".into());
+        return broken(
+            "plugin_missing",
+            "the provider plugin is not installed".into(),
+        );
     };
     let limits = messaging.registry.limits().for_kind(PluginKind::Provider);
     let runtime = messaging.registry.runtime();

@@ -99,9 +99,11 @@ impl RouterCore {
         let Some(c) = self.conversations.get(&id) else {
             return;
         };
+        // A dialer's campaign holds only for a reply inside its reply window.
         let campaign_id = c
             .row
             .campaign_id
+            .filter(|_| c.row.campaign_until_ms.is_none_or(|until| now < until))
             .or_else(|| self.campaign_of_number(c.row.number_id));
         let Some(campaign_id) = campaign_id else {
             // A number with no campaign: kept, unrouted, until one is bound.

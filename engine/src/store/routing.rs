@@ -133,6 +133,9 @@ pub struct LiveConversationRow {
     pub open: bool,
     /// Campaign.
     pub campaign_id: Option<i64>,
+    /// Set by a dialer's message: `campaign_id` holds for a reply until then; a later reply
+    /// goes to the number's campaign.
+    pub campaign_until_ms: Option<i64>,
     /// Agent holding it.
     pub agent_id: Option<i64>,
     /// When it (last) entered a queue.

@@ -22,12 +22,10 @@ use crate::store::{DialerRow, RecordRow};
 
 /// Admin routes: create, change, delete.
 pub fn admin_router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/dialers", post(create))
-        .route(
-            "/api/v1/dialers/{id}",
-            axum::routing::put(update).delete(delete),
-        )
+    Router::new().route("/api/v1/dialers", post(create)).route(
+        "/api/v1/dialers/{id}",
+        axum::routing::put(update).delete(delete),
+    )
 }
 
 /// Supervisor routes: run and watch. The list upload has its own body limit.
@@ -42,11 +40,13 @@ pub fn router(max_list_bytes: usize) -> Router<AppState> {
         .route("/api/v1/dialers/{id}/send", post(single_send))
         .route("/api/v1/dialers/{id}/records", get(records))
         .route("/api/v1/dialers/{id}/records.csv", get(export))
-        .route(
-            "/api/v1/dialers/{id}/lists",
-            post(upload).layer(tower_http::limit::RequestBodyLimitLayer::new(max_list_bytes)),
-        )
+        .route("/api/v1/dialers/{id}/lists", post(upload))
+        .layer(axum::Extension(ListLimit(max_list_bytes)))
 }
+
+/// The largest list upload, for the upload handler.
+#[derive(Debug, Clone, Copy)]
+struct ListLimit(usize);
 
 /// A dialer as written.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -231,7 +231,9 @@ pub async fn read(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<DialerView>, ApiError> {
-    Ok(Json(DialerView::of(visible(&state, &principal, id).await?)?))
+    Ok(Json(DialerView::of(
+        visible(&state, &principal, id).await?,
+    )?))
 }
 
 /// The monitor: active, on schedule, processed and not, per state, current rate.
@@ -347,9 +349,21 @@ pub async fn upload(
     principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<UploadQuery>,
+    axum::Extension(ListLimit(max_bytes)): axum::Extension<ListLimit>,
+    headers: axum::http::HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<UploadReport>), ApiError> {
     let row = visible(&state, &principal, id).await?;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > max_bytes) {
+        return Err(ApiError::new(
+            "payload_too_large",
+            format!("the list is larger than {max_bytes} bytes, the most one upload may carry"),
+        ));
+    }
     let settings: DialerSettings =
         serde_json::from_str(&row.settings).map_err(ApiError::internal)?;
     let delimiter = match query.delimiter.as_deref() {
@@ -374,7 +388,7 @@ pub async fn upload(
         .name
         .unwrap_or_else(|| format!("upload {}", clock::rfc3339(clock::now_ms())));
     let store = state.messaging()?.store.clone();
-    let report = spool::upload(store, id, &name, format, body)
+    let report = spool::upload(store, id, &name, format, body, max_bytes)
         .await
         .map_err(|error| match error {
             UploadError::Read(why) => ApiError::new("list_unreadable", why),
@@ -406,11 +420,7 @@ pub async fn records(
     let rows = state
         .messaging()?
         .store
-        .dialer_records(
-            id,
-            query.after.unwrap_or(0),
-            super::page_limit(query.limit),
-        )
+        .dialer_records(id, query.after.unwrap_or(0), super::page_limit(query.limit))
         .await?;
     Ok(Json(rows))
 }

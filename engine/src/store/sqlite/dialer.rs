@@ -17,8 +17,7 @@ use crate::store::{
     SendEnd, SendResult, SpoolCount, StoreError,
 };
 
-const DIALER_COLUMNS: &str =
-    "id, name, settings, running, paused_reason, created_ms, updated_ms";
+const DIALER_COLUMNS: &str = "id, name, settings, running, paused_reason, created_ms, updated_ms";
 
 const RECORD_COLUMNS: &str = "id, list_id, position, line, name, destination, message, extra, \
     state, reason, message_id, channel, updated_ms";
@@ -51,7 +50,9 @@ pub(super) fn update(
         .prepare_cached("SELECT 1 FROM dialers WHERE name = ? AND id <> ?")?
         .exists(params![name, id])?;
     if taken {
-        return Err(StoreError::Conflict(format!("a dialer named `{name}` exists")));
+        return Err(StoreError::Conflict(format!(
+            "a dialer named `{name}` exists"
+        )));
     }
     let changed = conn
         .prepare_cached("UPDATE dialers SET name = ?, settings = ?, updated_ms = ? WHERE id = ?")?
@@ -67,7 +68,9 @@ pub(super) fn delete(conn: &Connection, id: i64) -> Result<(), StoreError> {
         .optional()?;
     match running {
         None => Err(StoreError::NotFound(format!("dialer {id}"))),
-        Some(true) => Err(StoreError::Conflict("stop the dialer before deleting it".into())),
+        Some(true) => Err(StoreError::Conflict(
+            "stop the dialer before deleting it".into(),
+        )),
         Some(false) => {
             conn.prepare_cached("DELETE FROM dialer_records WHERE dialer_id = ?")?
                 .execute(params![id])?;
@@ -375,7 +378,13 @@ pub(super) fn begin(
             "UPDATE conversations SET last_message_ms = ?, updated_ms = ? WHERE id = ?",
         )?
         .execute(params![at_ms, at_ms, conversation_id])?;
-        event(conn, at_ms, "message.queued", Some(conversation_id), Some(message_id))?;
+        event(
+            conn,
+            at_ms,
+            "message.queued",
+            Some(conversation_id),
+            Some(message_id),
+        )?;
         let changed = conn
             .prepare_cached(
                 "UPDATE dialer_records SET state = 'sending', rank = 1, message_id = ?, \
@@ -432,7 +441,11 @@ pub(super) fn finish(
                  updated_ms = ? WHERE id = ? AND status = 'sending'",
             )?
             .execute(params![code, message, at_ms, message_id])?;
-            (RecordState::Unknown, Some(format!("{code}: {message}")), None)
+            (
+                RecordState::Unknown,
+                Some(format!("{code}: {message}")),
+                None,
+            )
         }
     };
     if let Some(result) = result {
@@ -450,7 +463,13 @@ pub(super) fn finish(
             "UPDATE dialer_records SET state = ?, rank = ?, reason = coalesce(?, reason), \
              updated_ms = ? WHERE id = ? AND rank < ?2",
         )?
-        .execute(params![state.as_str(), state.rank(), reason, at_ms, record_id])?;
+        .execute(params![
+            state.as_str(),
+            state.rank(),
+            reason,
+            at_ms,
+            record_id
+        ])?;
     }
     Ok(())
 }
@@ -490,7 +509,13 @@ pub(super) fn follow_status(
         "UPDATE dialer_records SET state = ?, rank = ?, reason = coalesce(?, reason), \
          updated_ms = ? WHERE message_id = ? AND rank < ?2",
     )?
-    .execute(params![state.as_str(), state.rank(), reason, at_ms, message_id])?;
+    .execute(params![
+        state.as_str(),
+        state.rank(),
+        reason,
+        at_ms,
+        message_id
+    ])?;
     Ok(())
 }
 
@@ -538,9 +563,8 @@ pub(super) async fn blocks(
     }
     let marks = vec!["?"; numbers.len()].join(", ");
     if let Some(campaign_id) = dnc {
-        let sql = format!(
-            "SELECT number FROM dnc WHERE number IN ({marks}) AND campaign_id IN (0, ?)"
-        );
+        let sql =
+            format!("SELECT number FROM dnc WHERE number IN ({marks}) AND campaign_id IN (0, ?)");
         let mut query = sqlx::query_scalar::<_, String>(&sql);
         for number in numbers {
             query = query.bind(number);
@@ -563,7 +587,12 @@ pub(super) async fn blocks(
     for number in numbers {
         query = query.bind(number);
     }
-    for row in query.bind(number_id).bind(number_id).fetch_all(pool).await? {
+    for row in query
+        .bind(number_id)
+        .bind(number_id)
+        .fetch_all(pool)
+        .await?
+    {
         let address: String = row.try_get("address")?;
         let reason: String = row.try_get("reason")?;
         // Ordered so an opt-out, the stronger reason, is inserted last and wins.
@@ -608,8 +637,8 @@ pub(super) async fn dnc(
     limit: i64,
 ) -> Result<Vec<DncRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, number, campaign_id, added_ms FROM dnc WHERE id > ? \
-         AND (?2 IS NULL OR campaign_id = ?2) ORDER BY id LIMIT ?",
+        "SELECT id, number, campaign_id, added_ms FROM dnc WHERE id > ?1 \
+         AND (?2 IS NULL OR campaign_id = ?2) ORDER BY id LIMIT ?3",
     )
     .bind(after_id)
     .bind(campaign_id)

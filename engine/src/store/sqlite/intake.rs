@@ -437,10 +437,13 @@ pub(super) fn advance(
     };
     let kind = format!("message.{}", status.status.as_str());
     event(conn, now, &kind, conversation, Some(message_id))?;
-    let reason = status.error_code.as_deref().map(|code| match &status.error_message {
-        Some(message) => format!("{code}: {message}"),
-        None => code.to_owned(),
-    });
+    let reason = status
+        .error_code
+        .as_deref()
+        .map(|code| match &status.error_message {
+            Some(message) => format!("{code}: {message}"),
+            None => code.to_owned(),
+        });
     super::dialer::follow_status(conn, message_id, status.status, reason.as_deref(), now)?;
     Ok(true)
 }

@@ -11,7 +11,8 @@ use crate::store::{
     AgentStateRow, LiveConversationRow, NewEvent, RoutingUser, RoutingWrite, StoreError, TimerRow,
 };
 
-const LIVE_COLUMNS: &str = "id, number_id, contact_id, state, open, campaign_id, agent_id, \
+const LIVE_COLUMNS: &str = "id, number_id, contact_id, state, open, campaign_id, \
+    campaign_until_ms, agent_id, \
     queued_ms, priority, skills, attributes, assigned_ms, first_reply_ms, previous_agent_id, \
     transfer_from_agent_id, transfer_to_agent_id, bot, bot_stage, bot_variables, \
     bot_seen_message_id, last_inbound_ms, end_reason, disposition, csat, created_ms, closed_ms";
@@ -206,6 +207,7 @@ fn live_row(row: &SqliteRow) -> Result<LiveConversationRow, StoreError> {
         state: row.try_get("state")?,
         open: row.try_get("open")?,
         campaign_id: row.try_get("campaign_id")?,
+        campaign_until_ms: row.try_get("campaign_until_ms")?,
         agent_id: row.try_get("agent_id")?,
         queued_ms: row.try_get("queued_ms")?,
         priority: row.try_get("priority")?,
