@@ -796,3 +796,113 @@ async fn records_export_as_csv_with_their_states() {
     assert_eq!(&rows[0][4], "Hola 0");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_provider_limit_pauses_the_dialer_instead_of_burning_the_list() {
+    use switchboard_tests::meta;
+    use switchboard_tests::mock::Reply;
+    let server = TestServer::start().await;
+    let graph = meta::graph_mock().await;
+    let (connector, _) = meta::connector(&server, &graph).await;
+    call(
+        &server,
+        Method::POST,
+        "/api/v1/templates",
+        Some(
+            json!({"connector_id": connector, "code": "promo", "language": "es_AR",
+            "body": "Hola {{1}}, tenemos una promo", "provider_name": "promo_v1"}),
+        ),
+        200,
+    )
+    .await;
+    let id = dialer(
+        &server,
+        "whatsapp",
+        json!({"connectors": [connector], "default_template": "hsm:promo:cliente"}),
+    )
+    .await;
+    let ok = |n: usize| {
+        Reply::new(
+            200,
+            json!({"messaging_product": "whatsapp", "messages": [{"id": format!("wamid.ok-{n}")}]})
+                .to_string(),
+        )
+    };
+    let tier = Reply::new(
+        400,
+        r#"{"error":{"message":"Message failed to send because there are restrictions on how many messages can be sent from this phone number.","type":"OAuthException","code":131049,"error_data":{"messaging_product":"whatsapp","details":"tier limit"},"fbtrace_id":"Az8"}}"#,
+    );
+    graph.script([ok(1), ok(2), tier]);
+    let mut csv = String::new();
+    for i in 0..10 {
+        csv.push_str(&format!("Cliente {i};{};;\n", number(i)));
+    }
+    upload(&server, id, csv).await;
+    action(&server, id, "start").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let paused = loop {
+        let status = status(&server, id).await;
+        if status["paused_reason"].is_string() && status["active"] == false {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "never paused: {status}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        paused["paused_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("131049")),
+        "{paused}"
+    );
+    assert_eq!(paused["running"], false);
+    assert_eq!(
+        (
+            &paused["counts"]["sent"],
+            &paused["counts"]["pending"],
+            &paused["counts"]["failed"]
+        ),
+        (&json!(2), &json!(8), &json!(0)),
+        "the refused record waits with the rest: {paused}"
+    );
+    assert_eq!(graph.requests().len(), 3, "nothing more was tried");
+    let sent = graph.requests()[0].json();
+    assert_eq!(sent["type"], "template", "{sent}");
+    assert_eq!(sent["template"]["name"], "promo_v1", "{sent}");
+
+    // Started again (the operator raised the tier), it sends the rest, the refused one included.
+    action(&server, id, "start").await;
+    let done = wait_done(&server, id, Duration::from_secs(20)).await;
+    assert_eq!(done["counts"]["sent"], 10, "{done}");
+    assert!(done["paused_reason"].is_null());
+    assert_eq!(graph.requests().len(), 11);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn supervisors_see_progress_on_their_socket() {
+    let server = TestServer::start().await;
+    let outbox = outbox().await;
+    let connector = connector(&server, &outbox, 1000).await;
+    let id = dialer(
+        &server,
+        "live",
+        json!({"connectors": [connector], "interval_ms": 20}),
+    )
+    .await;
+    upload(&server, id, list(40)).await;
+    let sofia = switchboard_tests::desk::user(&server, "sofia", "supervisor").await;
+    let mut socket = switchboard_tests::desk::Socket::open(&server, &sofia.token).await;
+    action(&server, id, "start").await;
+    let progress = socket
+        .until("dialer.progress", |data| {
+            data["dispatched"].as_u64().unwrap_or(0) > 0
+        })
+        .await;
+    assert_eq!(progress["data"]["dialer_id"], id, "{progress}");
+    assert!(
+        progress["data"]["rate_per_s"].as_u64().is_some(),
+        "{progress}"
+    );
+    socket.close().await;
+    server.stop().await;
+}

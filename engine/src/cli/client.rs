@@ -87,6 +87,50 @@ impl AdminClient {
         self.send(request).await
     }
 
+    /// `POST /api/v1/<segments…>?<query>` with a streamed body.
+    pub async fn upload(
+        &self,
+        segments: &[&str],
+        query: &[(&str, String)],
+        body: reqwest::Body,
+        content_type: &str,
+    ) -> anyhow::Result<Value> {
+        let request = self
+            .api_request(Method::POST, segments)?
+            .query(query)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        self.send(request).await
+    }
+
+    /// `METHOD /api/v1/<segments…>`, the answer as text (exports).
+    pub async fn raw(&self, method: Method, segments: &[&str]) -> anyhow::Result<String> {
+        let response = self
+            .api_request(method, segments)?
+            .send()
+            .await
+            .map_err(|error| {
+                anyhow!(
+                    "cannot reach the server at {}: {}",
+                    self.base,
+                    root_cause(&error)
+                )
+            })?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .context("the server's answer was cut off")?;
+        if !status.is_success() {
+            let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            match (value["message"].as_str(), value["code"].as_str()) {
+                (Some(message), Some(code)) => bail!("{message} ({code})"),
+                _ => bail!("the server answered {status}"),
+            }
+        }
+        Ok(text)
+    }
+
     /// A request to `/api/v1/plugins/<segments…>`, each segment escaped.
     fn request(&self, method: Method, segments: &[&str]) -> anyhow::Result<RequestBuilder> {
         let mut all = vec!["plugins"];

@@ -11,6 +11,7 @@
 
 pub mod client;
 pub mod connector;
+pub mod dialer;
 pub mod output;
 pub mod plugin;
 pub mod plugin_bot;
@@ -43,6 +44,8 @@ pub enum Command {
     Token(connector::TokenArgs),
     /// Manage users in a data directory (works with the server stopped).
     User(user::UserArgs),
+    /// Bulk sends from CSV lists on a running server: create, upload, start, stop, purge, status.
+    Dialer(dialer::DialerArgs),
 }
 
 /// Runs the parsed command.
@@ -60,6 +63,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(args) => {
             init_tracing("warn");
             connector::run_token(args).await
+        }
+        Command::Dialer(args) => {
+            init_tracing("warn");
+            dialer::run(args).await
         }
         Command::User(args) => {
             init_tracing("warn");

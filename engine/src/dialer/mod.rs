@@ -329,9 +329,9 @@ impl Dialers {
     }
 
     /// Progress to the supervisors who see the dialer's campaign.
-    fn publish(&self, data: &serde_json::Value) {
+    fn publish(&self, data: &serde_json::Value, campaign: Option<i64>) {
         if let Some(hub) = &self.hub {
-            hub.to_supervisors("dialer.progress", data, None);
+            hub.to_supervisors("dialer.progress", data, campaign);
         }
     }
 

@@ -107,6 +107,7 @@ pub(super) async fn run(
         cursor: 0,
         unreachable: 0,
         last_progress: Instant::now(),
+        campaign: None,
     };
     let ended = loop {
         while sends.try_join_next().is_some() {}
@@ -177,6 +178,8 @@ struct Run {
     cursor: i64,
     unreachable: u32,
     last_progress: Instant,
+    /// The dialer's campaign: its supervisors see the progress.
+    campaign: Option<i64>,
 }
 
 impl Run {
@@ -204,6 +207,7 @@ impl Run {
                 ))));
             }
         };
+        self.campaign = settings.campaign_id;
         if !settings.enabled {
             return Ok(Step::Wait("the dialer is disabled".into(), IDLE));
         }
@@ -503,6 +507,6 @@ impl Run {
             "ceiling_per_s": stats.ceiling.load(Ordering::Relaxed),
             "waiting": stats.waiting.lock().unwrap_or_else(|e| e.into_inner()).clone(),
         });
-        self.dialers.publish(&data);
+        self.dialers.publish(&data, self.campaign);
     }
 }

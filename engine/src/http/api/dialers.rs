@@ -46,7 +46,7 @@ pub fn router(max_list_bytes: usize) -> Router<AppState> {
 
 /// The largest list upload, for the upload handler.
 #[derive(Debug, Clone, Copy)]
-struct ListLimit(usize);
+pub struct ListLimit(usize);
 
 /// A dialer as written.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
