@@ -39,6 +39,11 @@ impl Api {
         self.target.url().trim_end_matches('/')
     }
 
+    /// The `Authorization` header value.
+    pub fn bearer(&self) -> &HeaderValue {
+        &self.bearer
+    }
+
     /// `host:port`.
     pub fn address(&self) -> &str {
         self.target.address()

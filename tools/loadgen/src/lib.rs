@@ -29,6 +29,7 @@ pub mod api;
 pub mod cli;
 pub mod client;
 pub mod desk;
+pub mod dialer;
 pub mod hold;
 pub mod limits;
 pub mod load;

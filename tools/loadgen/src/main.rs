@@ -7,9 +7,9 @@ use anyhow::Context;
 use clap::Parser;
 use switchboard_loadgen::acked::AckedLog;
 use switchboard_loadgen::cli::{
-    Cli, Command, DeskArgs, HoldArgs, ListenArgs, SinkArgs, WebhookArgs,
+    Cli, Command, DeskArgs, DialerArgs, HoldArgs, ListenArgs, SinkArgs, WebhookArgs,
 };
-use switchboard_loadgen::{desk, hold, load, server, shutdown};
+use switchboard_loadgen::{desk, dialer, hold, load, server, shutdown};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -18,6 +18,7 @@ async fn main() -> ExitCode {
         Command::Webhook(args) => webhook(args).await,
         Command::Desk(args) => desk(args).await,
         Command::Hold(args) => hold(args).await,
+        Command::Dialer(args) => run_dialer(args).await,
         Command::Baseline(args) => baseline(args).await,
         Command::Sink(args) => sink(args).await,
     };
@@ -80,6 +81,12 @@ async fn hold(args: HoldArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_dialer(args: DialerArgs) -> anyhow::Result<ExitCode> {
+    let report = dialer::run(args.plan()?).await?;
+    println!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 

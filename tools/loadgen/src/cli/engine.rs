@@ -111,6 +111,46 @@ pub struct HoldArgs {
     pub wait_only: bool,
 }
 
+/// `loadgen dialer`.
+#[derive(Debug, Args)]
+pub struct DialerArgs {
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Rows of the list uploaded and spooled (not sent).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// Rows sent at interval 0 to the loopback provider.
+    #[arg(long, default_value_t = 60_000)]
+    pub burst_rows: usize,
+    /// The paced dialer's time between messages, ms.
+    #[arg(long, default_value_t = 10)]
+    pub interval_ms: u64,
+    /// How long the paced dialer is measured, seconds.
+    #[arg(long, default_value_t = 60)]
+    pub paced_seconds: u64,
+}
+
+impl DialerArgs {
+    /// Checks the flags and turns them into a run.
+    pub fn plan(&self) -> anyhow::Result<crate::dialer::Plan> {
+        if self.rows == 0 || self.burst_rows < 2 || self.interval_ms == 0 || self.paced_seconds == 0
+        {
+            bail!(
+                "--rows, --burst-rows (2 or more), --interval-ms and --paced-seconds must be positive"
+            );
+        }
+        Ok(crate::dialer::Plan {
+            api: self.engine.api()?,
+            engine_pid: self.engine.engine_pid,
+            run_id: self.engine.run_id(),
+            rows: self.rows,
+            burst_rows: self.burst_rows,
+            interval_ms: self.interval_ms,
+            paced_seconds: self.paced_seconds,
+        })
+    }
+}
+
 impl EngineArgs {
     fn api(&self) -> anyhow::Result<Api> {
         Api::new(&self.url, &self.token)

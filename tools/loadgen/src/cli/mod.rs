@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod engine;
 
-pub use engine::{DeskArgs, EngineArgs, HoldArgs};
+pub use engine::{DeskArgs, DialerArgs, EngineArgs, HoldArgs};
 
 use crate::client::Target;
 use crate::load::Plan;
@@ -41,6 +41,10 @@ pub enum Command {
     /// without agents (all queue), until the board shows them waiting; with --engine-pid, the
     /// engine's resident memory before and after.
     Hold(HoldArgs),
+    /// The dialer: streams a large list and reports the time and the engine's memory peak,
+    /// sends a burst at interval 0 to a loopback provider in this process (rate counted at
+    /// the provider), then runs a paced dialer and reports its rate and busiest second.
+    Dialer(DialerArgs),
     /// A bare axum server answering 200 with an empty body to every request: the baseline.
     /// Prints `listening on ADDR` first.
     Baseline(ListenArgs),
