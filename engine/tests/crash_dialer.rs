@@ -2,19 +2,19 @@
 //! were mid-send end `unknown` and are not re-sent, and the run carries on from where it
 //! stopped. Drives the real binary against a loopback provider that outlives it.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use common::{Engine, TOKEN};
 use serde_json::{Value, json};
 
-const TOKEN: &str = "crash-dialer-admin-token-0123456789ab";
 const ROWS: usize = 1500;
 
 /// Every recipient the provider was asked to send to, in arrival order.
@@ -40,56 +40,6 @@ async fn answer(
         StatusCode::CREATED,
         json!({"id": format!("p-{n}")}).to_string(),
     )
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-fn start(data_dir: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .env("SWITCHBOARD_ADMIN_TOKEN", TOKEN)
-        .env("SWITCHBOARD_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the server")
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while Instant::now() < deadline {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not become ready");
-}
-
-async fn call(client: &reqwest::Client, base: &str, path: &str, body: Option<Value>) -> Value {
-    let request = match body {
-        Some(body) => client.post(format!("{base}{path}")).json(&body),
-        None => client.get(format!("{base}{path}")),
-    };
-    let response = request.bearer_auth(TOKEN).send().await.expect("call");
-    let status = response.status();
-    let answer: Value = response.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {answer}");
-    answer
 }
 
 /// Each record's (destination, state, position), read from the database file.
@@ -118,51 +68,43 @@ async fn a_kill_mid_run_sends_nothing_twice_and_the_run_resumes() {
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let dir = tempfile::tempdir().expect("dir");
-    let client = reqwest::Client::new();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = start(dir.path(), port);
-    wait_ready(&client, &base).await;
-    let connector = call(
-        &client,
-        &base,
-        "/api/v1/connectors",
-        Some(
-            json!({"name": "bulk", "plugin": "sandbox", "numbers": ["+5491155550100"],
-            "config": {"outbox_url": outbox, "channel": "sms", "max_per_second": 1000}}),
-        ),
-    )
-    .await["id"]
+    let server = Engine::start(dir.path()).await;
+    let port = server.port();
+    let connector = server
+        .call(
+            "/api/v1/connectors",
+            Some(
+                json!({"name": "bulk", "plugin": "sandbox", "numbers": ["+5491155550100"],
+                "config": {"outbox_url": outbox, "channel": "sms", "max_per_second": 1000}}),
+            ),
+        )
+        .await["id"]
         .as_i64()
         .expect("connector");
-    let dialer = call(
-        &client,
-        &base,
-        "/api/v1/dialers",
-        Some(json!({"name": "crash", "settings": {"connectors": [connector], "max_per_second": 200}})),
-    )
-    .await["id"]
+    let dialer = server
+        .call(
+            "/api/v1/dialers",
+            Some(json!({"name": "crash", "settings": {"connectors": [connector], "max_per_second": 200}})),
+        )
+        .await["id"]
         .as_i64()
         .expect("dialer");
     let mut csv = String::new();
     for i in 0..ROWS {
         csv.push_str(&format!("Row {i};+54911{:08};Hola {i};\n", 50_000_000 + i));
     }
-    let upload = client
-        .post(format!("{base}/api/v1/dialers/{dialer}/lists"))
+    let upload = server
+        .client
+        .post(format!("{}/api/v1/dialers/{dialer}/lists", server.base))
         .bearer_auth(TOKEN)
         .body(csv)
         .send()
         .await
         .expect("upload");
     assert_eq!(upload.status(), 201);
-    call(
-        &client,
-        &base,
-        &format!("/api/v1/dialers/{dialer}/start"),
-        Some(json!({})),
-    )
-    .await;
+    server
+        .call(&format!("/api/v1/dialers/{dialer}/start"), Some(json!({})))
+        .await;
 
     // Kill once a good part has gone, with sends on the wire.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -170,8 +112,7 @@ async fn a_kill_mid_run_sends_nothing_twice_and_the_run_resumes() {
         assert!(Instant::now() < deadline, "the run did not start");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    server.kill().expect("SIGKILL");
-    server.wait().expect("reaped");
+    server.kill();
     let at_kill = records(dir.path());
     let mid_send: Vec<i64> = at_kill
         .iter()
@@ -189,17 +130,12 @@ async fn a_kill_mid_run_sends_nothing_twice_and_the_run_resumes() {
     let received_at_kill = provider.received.lock().expect("lock").len();
 
     // Restart: the dialer was running, so it resumes by itself.
-    let mut server = start(dir.path(), port);
-    wait_ready(&client, &base).await;
+    let server = Engine::start_on(dir.path(), port).await;
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let status = call(
-            &client,
-            &base,
-            &format!("/api/v1/dialers/{dialer}/status"),
-            None,
-        )
-        .await;
+        let status = server
+            .call(&format!("/api/v1/dialers/{dialer}/status"), None)
+            .await;
         if status["counts"]["pending"] == 0 && status["counts"]["sending"] == 0 {
             break;
         }
@@ -209,8 +145,7 @@ async fn a_kill_mid_run_sends_nothing_twice_and_the_run_resumes() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    server.kill().expect("stop");
-    server.wait().expect("reaped");
+    server.kill();
 
     let after = records(dir.path());
     let received = provider.received.lock().expect("lock").clone();

@@ -906,3 +906,160 @@ async fn supervisors_see_progress_on_their_socket() {
     socket.close().await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn channels_rotate_over_ports_and_over_lines() {
+    let server = TestServer::start().await;
+    let outbox = outbox().await;
+    // One line: the channels are ports of its gateway.
+    let connector = connector(&server, &outbox, 1000).await;
+    let ports = dialer(
+        &server,
+        "ports",
+        json!({"connectors": [connector], "channels": "(0.2)", "interval_ms": 5}),
+    )
+    .await;
+    upload(&server, ports, list(7)).await;
+    action(&server, ports, "start").await;
+    wait_done(&server, ports, Duration::from_secs(20)).await;
+    let slots: Vec<i64> = outbox
+        .requests()
+        .iter()
+        .map(|r| r.json()["channel_slot"].as_i64().expect("slot"))
+        .collect();
+    assert_eq!(slots, [0, 1, 2, 0, 1, 2, 0]);
+    let channels: Vec<i64> = records(&server, ports)
+        .await
+        .iter()
+        .map(|r| r["channel"].as_i64().expect("channel"))
+        .collect();
+    assert_eq!(channels, [0, 1, 2, 0, 1, 2, 0]);
+
+    // Two lines (numbers): the channels are the lines.
+    let two = outbox_two_lines(&server, &outbox).await;
+    let lines = dialer(
+        &server,
+        "lines",
+        json!({"connectors": [two], "channels": "(0.1)", "interval_ms": 5}),
+    )
+    .await;
+    let before = outbox.requests().len();
+    upload(&server, lines, list(4)).await;
+    action(&server, lines, "start").await;
+    wait_done(&server, lines, Duration::from_secs(20)).await;
+    let from: Vec<String> = outbox.requests()[before..]
+        .iter()
+        .map(|r| r.json()["from"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        from,
+        [
+            "+5491155550201",
+            "+5491155550202",
+            "+5491155550201",
+            "+5491155550202"
+        ]
+    );
+    server.stop().await;
+}
+
+/// A sandbox connector with two numbers on `outbox`.
+async fn outbox_two_lines(server: &TestServer, outbox: &MockProvider) -> i64 {
+    call(
+        server,
+        Method::POST,
+        "/api/v1/connectors",
+        Some(json!({"name": "two lines", "plugin": "sandbox",
+            "numbers": ["+5491155550201", "+5491155550202"],
+            "config": {"outbox_url": format!("{}/send", outbox.url), "channel": "sms"}})),
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .expect("connector")
+}
+
+#[tokio::test]
+async fn a_disabled_dialer_waits_and_dnc_can_be_switched_off() {
+    let server = TestServer::start().await;
+    let outbox = outbox().await;
+    let connector = connector(&server, &outbox, 1000).await;
+    let settings = json!({"connectors": [connector], "enabled": false, "dnc_check": false});
+    let id = dialer(&server, "off", settings).await;
+    upload(&server, id, list(3)).await;
+    server
+        .admin(Method::POST, "/api/v1/dnc")
+        .body(number(1))
+        .send()
+        .await
+        .expect("dnc");
+    action(&server, id, "start").await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(outbox.requests().is_empty(), "a disabled dialer sent");
+    assert_eq!(
+        status(&server, id).await["waiting"],
+        "the dialer is disabled"
+    );
+    call(
+        &server,
+        Method::PUT,
+        &format!("/api/v1/dialers/{id}"),
+        Some(json!({"name": "off", "settings": {"connectors": [connector], "dnc_check": false}})),
+        200,
+    )
+    .await;
+    wait_done(&server, id, Duration::from_secs(20)).await;
+    // The do-not-call check is off for this dialer: the listed number was written to.
+    assert_eq!(outbox.requests().len(), 3);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_messages_api_sends_through_a_dialer() {
+    let server = TestServer::start().await;
+    let outbox = outbox().await;
+    let connector = connector(&server, &outbox, 1000).await;
+    let id = dialer(&server, "api", json!({"connectors": [connector]})).await;
+    let queued = call(
+        &server,
+        Method::POST,
+        "/api/v1/messages",
+        Some(json!({"dialer_id": id, "to": number(5), "text": "Hola"})),
+        202,
+    )
+    .await;
+    let record = queued["dialer_record_id"].as_i64().expect("record");
+    let message = queued["message_id"].as_i64().expect("message");
+    let rows = records(&server, id).await;
+    assert_eq!(
+        (rows[0]["id"].as_i64(), rows[0]["message_id"].as_i64()),
+        (Some(record), Some(message))
+    );
+    assert_eq!(rows[0]["state"], "sent");
+    let from = call(
+        &server,
+        Method::POST,
+        "/api/v1/messages",
+        Some(json!({"dialer_id": id, "from": LINE, "to": number(6), "text": "x"})),
+        400,
+    )
+    .await;
+    assert_eq!(from["code"], "bad_request");
+    server
+        .admin(Method::POST, "/api/v1/blacklist")
+        .json(&json!({"address": number(7), "direction": "out"}))
+        .send()
+        .await
+        .expect("blacklist");
+    let blocked = call(
+        &server,
+        Method::POST,
+        "/api/v1/messages",
+        Some(json!({"dialer_id": id, "to": number(7), "text": "x"})),
+        409,
+    )
+    .await;
+    assert_eq!(blocked["code"], "recipient_blocked", "{blocked}");
+    assert_eq!(outbox.requests().len(), 1);
+    server.stop().await;
+}

@@ -41,6 +41,10 @@ pub struct SendRequest {
     /// Any other content (media, location, interactive…).
     #[serde(default)]
     pub content: Option<Content>,
+    /// Send through this dialer instead (its connectors, do-not-call list and rules, kept as
+    /// one of its records): give `to` and `text` (or `hsm:`), no `from`.
+    #[serde(default)]
+    pub dialer_id: Option<i64>,
 }
 
 /// A template asked for by code.
@@ -70,6 +74,9 @@ pub struct Queued {
     pub message_id: i64,
     /// Its conversation.
     pub conversation_id: i64,
+    /// The dialer record, for a send through a dialer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dialer_record_id: Option<i64>,
 }
 
 /// Why the gate refused a message. `code()` is the API's stable code.
@@ -125,6 +132,11 @@ impl Messaging {
     /// Checks `request` against every rule and queues it; `origin` says who sends (agent, bot,
     /// api, dialer).
     pub async fn send(&self, request: SendRequest, origin: &str) -> Result<Queued, GateError> {
+        if request.dialer_id.is_some() {
+            return Err(GateError::BadRequest(
+                "a send through a dialer goes to the dialer, not the gate alone".into(),
+            ));
+        }
         let now = clock::now_ms();
         // Where from and to whom.
         let (connector, number, contact_key, conversation_id) = match request.conversation_id {
@@ -227,6 +239,7 @@ impl Messaging {
         Ok(Queued {
             message_id,
             conversation_id,
+            dialer_record_id: None,
         })
     }
 

@@ -93,6 +93,8 @@ pub struct Dialers {
     hub: Option<Arc<Hub>>,
     config: DialerConfig,
     runs: Mutex<HashMap<i64, RunHandle>>,
+    /// Stopped runs replaced by a new start while they finished their last sends.
+    finishing: Mutex<Vec<JoinHandle<()>>>,
     /// Rung when records are added, so an idle run looks at once.
     wakeup: Notify,
 }
@@ -120,6 +122,7 @@ impl Dialers {
             hub,
             config,
             runs: Mutex::new(HashMap::new()),
+            finishing: Mutex::new(Vec::new()),
             wakeup: Notify::new(),
         });
         for row in dialers.messaging.store.dialers().await? {
@@ -144,16 +147,26 @@ impl Dialers {
         self.runs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts a run for `id` unless one is going.
+    /// Starts a run for `id` unless one is going. A run told to stop that is still finishing
+    /// its last sends does not count: the new run starts beside it (a record is written
+    /// `sending` only while pending, so the two never send the same one).
     fn spawn(self: &Arc<Self>, id: i64) {
         let mut runs = self.runs();
-        if runs.get(&id).is_some_and(|r| !r.task.is_finished()) {
+        if runs
+            .get(&id)
+            .is_some_and(|r| !r.task.is_finished() && !*r.stop.borrow())
+        {
             return;
         }
         let (stop, stopped) = watch::channel(false);
         let stats = Arc::new(RunStats::default());
         let task = tokio::spawn(run::run(self.clone(), id, stats.clone(), stopped));
-        runs.insert(id, RunHandle { stop, task, stats });
+        if let Some(finishing) = runs.insert(id, RunHandle { stop, task, stats }) {
+            self.finishing
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(finishing.task);
+        }
     }
 
     /// Starts dialer `id` (clearing a pause); it runs until stopped, across restarts.
@@ -310,10 +323,7 @@ impl Dialers {
         }
         if let Some(ready) = checked.ready.first() {
             let line = &lines[ready.line];
-            let campaign = settings.campaign_id.map(|c| {
-                let secs = settings.reply_window_secs.unwrap_or(24 * 3600);
-                (c, clock::now_ms() + i64::from(secs) * 1000)
-            });
+            let campaign = send::reply_campaign(&self.messaging, &settings).await;
             let message_id = store
                 .begin_sends(vec![send::begin_of(ready, line, campaign)], clock::now_ms())
                 .await?[0];
@@ -343,6 +353,15 @@ impl Dialers {
         }
         for run in handles {
             let _ = run.task.await;
+        }
+        let finishing: Vec<JoinHandle<()>> = self
+            .finishing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+            .collect();
+        for task in finishing {
+            let _ = task.await;
         }
     }
 }

@@ -264,7 +264,7 @@ impl Run {
                 .end_records(checked.ends, clock::now_ms())
                 .await?;
         }
-        let campaign = self.reply_campaign(&settings).await;
+        let campaign = send::reply_campaign(&messaging, &settings).await;
         let mut ready = checked.ready.as_slice();
         while !ready.is_empty() {
             if *stop.borrow() {
@@ -351,28 +351,6 @@ impl Run {
                 _ => ContactWindow::new(weekly, fallback),
             }
         });
-    }
-
-    /// The campaign replies land in and until when, for a send now.
-    async fn reply_campaign(&self, settings: &DialerSettings) -> Option<(i64, i64)> {
-        let campaign_id = settings.campaign_id?;
-        let secs = match settings.reply_window_secs {
-            Some(secs) => secs,
-            None => {
-                let row = self
-                    .dialers
-                    .messaging
-                    .store
-                    .campaign(campaign_id)
-                    .await
-                    .ok()
-                    .flatten()?;
-                serde_json::from_str::<crate::routing::campaign::CampaignSettings>(&row.settings)
-                    .map(|s| s.dialer_reply_window_secs)
-                    .unwrap_or(24 * 3600)
-            }
-        };
-        Some((campaign_id, clock::now_ms() + i64::from(secs) * 1000))
     }
 
     /// Checks a chunk against the do-not-call list and blacklist again (a number added since

@@ -15,6 +15,7 @@ use crate::providers::Messaging;
 use crate::providers::connectors::LiveConnector;
 use crate::providers::errors::send_error_parts;
 use crate::providers::sender::{self, Attempt};
+use crate::routing::campaign::CampaignSettings;
 use crate::store::{
     BeginSend, ContactKey, OutboundJob, RecordRow, RecordState, SendEnd, StoreError, TemplateRow,
 };
@@ -74,16 +75,22 @@ impl Channels {
         Self { channels, next: 0 }
     }
 
-    /// The next channel and its line index among `line_count` lines.
-    pub fn take(&mut self, line_count: usize) -> (u32, usize) {
+    /// The next channel and its line index among `line_count` lines, without taking it.
+    pub fn peek(&self, line_count: usize) -> (u32, usize) {
         let channel = self.channels[self.next % self.channels.len()];
-        self.next = (self.next + 1) % self.channels.len();
         let line = if line_count > 1 {
             channel as usize % line_count
         } else {
             0
         };
         (channel, line)
+    }
+
+    /// Takes the next channel: `(channel, line index)`.
+    pub fn take(&mut self, line_count: usize) -> (u32, usize) {
+        let next = self.peek(line_count);
+        self.next = (self.next + 1) % self.channels.len();
+        next
     }
 }
 
@@ -141,12 +148,7 @@ pub async fn check(
             continue;
         }
         // The line this record would take; the channel is only spent on a record that goes.
-        let mut peek = Channels {
-            channels: channels.channels.clone(),
-            next: channels.next,
-        };
-        let (_, line_index) = peek.take(lines.len());
-        let line = &lines[line_index];
+        let line = &lines[channels.peek(lines.len()).1];
         if let Some(why) = block_reason(&blocks, line, &record.destination) {
             checked.ends.push((record.id, RecordState::Blocked, why));
             continue;
@@ -257,6 +259,25 @@ async fn content_for(
     }
     let sms = compliance::check_payload(capabilities, &content)?;
     Ok((content, sms))
+}
+
+/// The campaign a reply to a send made now lands in, and until when: the dialer's reply
+/// window, else its campaign's `dialer_reply_window_secs`.
+pub async fn reply_campaign(
+    messaging: &Messaging,
+    settings: &DialerSettings,
+) -> Option<(i64, i64)> {
+    let campaign_id = settings.campaign_id?;
+    let secs = match settings.reply_window_secs {
+        Some(secs) => secs,
+        None => {
+            let row = messaging.store.campaign(campaign_id).await.ok().flatten()?;
+            serde_json::from_str::<CampaignSettings>(&row.settings)
+                .map(|s| s.dialer_reply_window_secs)
+                .unwrap_or_else(|_| CampaignSettings::default().dialer_reply_window_secs)
+        }
+    };
+    Some((campaign_id, clock::now_ms() + i64::from(secs) * 1000))
 }
 
 /// The durable half before a send: what `begin_sends` writes for a ready record.

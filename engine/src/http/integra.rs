@@ -106,17 +106,7 @@ pub async fn send_sms(
     let record = dialers
         .single_send(dialer.id, &form.destination, Some(form.message), extra)
         .await?;
-    if record.message_id.is_none() {
-        let why = record
-            .reason
-            .unwrap_or_else(|| record.state.as_str().to_owned());
-        let code = match record.state {
-            crate::store::RecordState::Blocked => "recipient_blocked",
-            crate::store::RecordState::Invalid => "invalid_recipient",
-            _ => "content_invalid",
-        };
-        return Err(ApiError::new(code, why));
-    }
+    let record = super::api::dialers::sent_or_refused(record)?;
     Ok(Json(SendSmsAnswer {
         result: if record.state == crate::store::RecordState::Sent {
             "OK"

@@ -18,7 +18,7 @@ use crate::dialer::{DialerError, DialerStatus};
 use crate::http::auth::{Principal, Role};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::store::{DialerRow, RecordRow};
+use crate::store::{DialerRow, RecordRow, RecordState};
 
 /// Admin routes: create, change, delete.
 pub fn admin_router() -> Router<AppState> {
@@ -326,6 +326,23 @@ pub async fn single_send(
         .single_send(id, &input.destination, input.message, input.extra)
         .await?;
     Ok(Json(record))
+}
+
+/// A single send's record if a message left for it; else the refusal as an API error.
+pub fn sent_or_refused(record: RecordRow) -> Result<RecordRow, ApiError> {
+    if record.message_id.is_some() {
+        return Ok(record);
+    }
+    let why = record
+        .reason
+        .clone()
+        .unwrap_or_else(|| record.state.as_str().to_owned());
+    let code = match record.state {
+        RecordState::Blocked => "recipient_blocked",
+        RecordState::Invalid => "invalid_recipient",
+        _ => "content_invalid",
+    };
+    Err(ApiError::new(code, why))
 }
 
 /// How to read an uploaded list.

@@ -163,8 +163,53 @@ pub async fn send(
     State(state): State<AppState>,
     Json(request): Json<SendRequest>,
 ) -> Result<(StatusCode, Json<Queued>), ApiError> {
+    if let Some(dialer) = request.dialer_id {
+        return send_through_dialer(&state, dialer, request).await;
+    }
     let queued = state.messaging()?.send(request, "api").await?;
     Ok((StatusCode::ACCEPTED, Json(queued)))
+}
+
+/// A send that targets a dialer: one of its records, sent now with its rules.
+async fn send_through_dialer(
+    state: &AppState,
+    dialer: i64,
+    request: SendRequest,
+) -> Result<(StatusCode, Json<Queued>), ApiError> {
+    if request.from.is_some()
+        || request.conversation_id.is_some()
+        || request.template.is_some()
+        || request.content.is_some()
+    {
+        return Err(ApiError::bad_request(
+            "through a dialer give `to` and `text` (or `hsm:code:p1`) only: the dialer picks the line",
+        ));
+    }
+    let to = request
+        .to
+        .ok_or_else(|| ApiError::bad_request("give `to`, the recipient's number"))?;
+    let record = state
+        .dialers()?
+        .single_send(dialer, &to, request.text, None)
+        .await?;
+    let record = super::dialers::sent_or_refused(record)?;
+    let message_id = record.message_id.unwrap_or_default();
+    let message = state
+        .messaging()?
+        .store
+        .message(message_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::internal(format!("message {message_id} of a dialer record is gone"))
+        })?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Queued {
+            message_id,
+            conversation_id: message.conversation_id.unwrap_or_default(),
+            dialer_record_id: Some(record.id),
+        }),
+    ))
 }
 
 /// One message with its status and attachments.
