@@ -5,13 +5,19 @@
 //! stall the grid catches up, but never faster than half a step apart (and never more than a
 //! twentieth of a second's worth at once); a longer stall re-anchors instead of bursting. On
 //! top, a log of the last second's sends keeps every one-second window at or below the
-//! ceiling, whatever the timers do. A provider that says "too fast" halves the ceiling, which
-//! then recovers by a quarter every few seconds.
+//! ceiling, whatever the timers do (with a few milliseconds to spare for the network). A
+//! provider that says "too fast" halves the ceiling, which then recovers by a quarter every
+//! few seconds.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 const SECOND: Duration = Duration::from_secs(1);
+
+/// The window the ceiling is counted over: a second and a little, so that the jitter between
+/// our send and the provider's clock cannot put one send too many in a second the provider
+/// counts. Costs half a percent of the rate.
+const WINDOW: Duration = Duration::from_millis(1005);
 
 /// How long the ceiling stays lowered after a "too fast" before it recovers a step.
 const RECOVERY_STEP: Duration = Duration::from_secs(5);
@@ -75,13 +81,13 @@ impl Pacer {
             }
             self.held_until = None;
         }
-        while self.recent.front().is_some_and(|&t| t + SECOND <= now) {
+        while self.recent.front().is_some_and(|&t| t + WINDOW <= now) {
             self.recent.pop_front();
         }
         let room = (self.current as usize).saturating_sub(self.recent.len());
         if room == 0 {
             let oldest = self.recent.get(self.recent.len() - self.current as usize);
-            return Err(oldest.map_or(now + SECOND, |&t| t + SECOND));
+            return Err(oldest.map_or(now + WINDOW, |&t| t + WINDOW));
         }
         let step = self.step();
         let due = match self.next_due {

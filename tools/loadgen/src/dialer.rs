@@ -84,7 +84,7 @@ pub async fn run(plan: Plan) -> anyhow::Result<Value> {
             Some(&json!({
                 "name": format!("dialer-bench-{run}"),
                 "plugin": "sandbox",
-                "numbers": [format!("+1555{}", &digits(run)[..7])],
+                "numbers": [format!("+549116{}", &digits(run)[..7])],
                 "config": {"outbox_url": outbox, "channel": "sms", "max_per_second": 1_000_000},
             })),
         )
