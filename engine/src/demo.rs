@@ -79,7 +79,80 @@ pub async fn seed_routing(messaging: &Messaging, passwords: &Passwords) {
     lines.push(format!(
         "  customers write to {NUMBER} through POST /api/v1/sandbox/<connector>/inbound"
     ));
+    match demo_dialer(messaging).await {
+        Ok(id) => lines.push(format!(
+            "  dialer {id} `{DIALER}` holds a 5-row list: POST /api/v1/dialers/{id}/start (or `switchboard dialer start {id}`)"
+        )),
+        Err(error) => tracing::warn!(%error, "could not seed the demo dialer"),
+    }
     println!("{}", lines.join("\n"));
+}
+
+/// The demo dialer's name.
+const DIALER: &str = "Demo reminders";
+
+/// A stopped dialer on the demo number, replies to Sales, one message a second, with a short
+/// list to start; returns its id.
+async fn demo_dialer(
+    messaging: &Messaging,
+) -> Result<i64, Box<dyn std::error::Error + Send + Sync>> {
+    let store = &messaging.store;
+    if let Some(existing) = store
+        .dialers()
+        .await?
+        .into_iter()
+        .find(|d| d.name == DIALER)
+    {
+        return Ok(existing.id);
+    }
+    let (connector, _) = messaging
+        .connectors
+        .by_number(NUMBER)
+        .ok_or("the demo connector is missing")?;
+    let sales = store
+        .campaigns()
+        .await?
+        .into_iter()
+        .find(|c| c.name == "Sales")
+        .map(|c| c.id);
+    let settings = json!({
+        "connectors": [connector.id],
+        "campaign_id": sales,
+        "interval_ms": 1000,
+        "reply_window_secs": 86_400,
+    });
+    let now = clock::now_ms();
+    // The demo number is WhatsApp: outside the 24 h window only an approved template goes.
+    store
+        .upsert_template(crate::store::NewTemplate {
+            connector_id: connector.id,
+            code: "turno".into(),
+            language: "es_AR".into(),
+            body: "Hola {{1}}, tu turno es mañana a las {{2}}. Respondé para hablar con ventas."
+                .into(),
+            provider_name: "turno_recordatorio".into(),
+            namespace: None,
+            params: 2,
+            status: "approved".into(),
+            at_ms: now,
+        })
+        .await?;
+    let dialer = store
+        .create_dialer(DIALER, &settings.to_string(), now)
+        .await?;
+    let records = ["Ana", "Bruno", "Carla", "Diego", "Eva"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| crate::store::NewRecord {
+            line: Some(i64::try_from(i).unwrap_or(0) + 1),
+            name: Some((*name).to_owned()),
+            destination: format!("+54911555501{:02}", 10 + i),
+            message: Some(format!("hsm:turno:{name}:10\\:00")),
+            ..crate::store::NewRecord::default()
+        })
+        .collect();
+    store.spool_records(dialer.id, None, records, now).await?;
+    Ok(dialer.id)
 }
 
 async fn people_and_campaigns(

@@ -63,6 +63,11 @@ impl Pacer {
         }
     }
 
+    /// The time between messages.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
     /// The ceiling in force now.
     pub fn current_ceiling(&self) -> u32 {
         self.current
@@ -238,5 +243,86 @@ mod tests {
         let later = start + RECOVERY_STEP;
         assert!(pacer.grant(later, 10).is_ok());
         assert_eq!(pacer.current_ceiling(), 63);
+    }
+}
+
+/// The last check before a request leaves: granted slots become durable `sending` rows first,
+/// and a slow commit can hold a few back and then release them together. The gate spaces them
+/// again (half the interval at least) and keeps every window of sends, counted where they
+/// leave, within the ceiling.
+#[derive(Debug, Default)]
+pub struct SendGate {
+    state: std::sync::Mutex<GateState>,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    ceiling: u32,
+    min_gap: Duration,
+    last: Option<Instant>,
+    recent: VecDeque<Instant>,
+}
+
+impl SendGate {
+    /// Sets the ceiling and the interval (sends are kept half of it apart).
+    pub fn set(&self, interval: Duration, ceiling: u32) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.ceiling = ceiling.max(1);
+        state.min_gap = interval / 2;
+    }
+
+    /// When a send may leave at `now`: `None` if now (and it is counted), else when to ask again.
+    pub fn try_pass(&self, now: Instant) -> Option<Instant> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.recent.front().is_some_and(|&t| t + WINDOW <= now) {
+            state.recent.pop_front();
+        }
+        let ceiling = state.ceiling.max(1) as usize;
+        if state.recent.len() >= ceiling {
+            let oldest = state.recent[state.recent.len() - ceiling];
+            return Some(oldest + WINDOW);
+        }
+        if let Some(last) = state.last
+            && now < last + state.min_gap
+        {
+            return Some(last + state.min_gap);
+        }
+        state.last = Some(now);
+        state.recent.push_back(now);
+        None
+    }
+
+    /// Waits until a send may leave.
+    pub async fn pass(&self) {
+        while let Some(when) = self.try_pass(Instant::now()) {
+            tokio::time::sleep_until(when.into()).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[test]
+    fn sends_released_together_are_spaced_again() {
+        let gate = SendGate::default();
+        gate.set(Duration::from_millis(10), 100);
+        let start = Instant::now();
+        assert_eq!(gate.try_pass(start), None);
+        // A stalled commit releases the next one at once: it waits half an interval.
+        assert_eq!(gate.try_pass(start), Some(start + Duration::from_millis(5)));
+        assert_eq!(gate.try_pass(start + Duration::from_millis(5)), None);
+    }
+
+    #[test]
+    fn no_window_holds_more_than_the_ceiling() {
+        let gate = SendGate::default();
+        gate.set(Duration::ZERO, 3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(gate.try_pass(start), None);
+        }
+        assert_eq!(gate.try_pass(start), Some(start + WINDOW));
     }
 }

@@ -15,7 +15,7 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::Dialers;
-use super::pace::Pacer;
+use super::pace::{Pacer, SendGate};
 use super::send::{self, Channels, Line, Ready, Signal};
 use super::settings::{DialerSettings, parse_channels};
 use super::zones::ContactWindow;
@@ -108,6 +108,7 @@ pub(super) async fn run(
         unreachable: 0,
         last_progress: Instant::now(),
         campaign: None,
+        gate: Arc::new(SendGate::default()),
     };
     let ended = loop {
         while sends.try_join_next().is_some() {}
@@ -180,6 +181,8 @@ struct Run {
     last_progress: Instant,
     /// The dialer's campaign: its supervisors see the progress.
     campaign: Option<i64>,
+    /// The pace again where requests leave.
+    gate: Arc<SendGate>,
 }
 
 impl Run {
@@ -332,6 +335,7 @@ impl Run {
             self.stats
                 .ceiling
                 .store(pacer.current_ceiling(), Ordering::Relaxed);
+            self.gate.set(interval, pacer.current_ceiling());
         }
         if self
             .channels
@@ -417,7 +421,9 @@ impl Run {
             let line = lines[ready.line].clone();
             let messaging = self.dialers.messaging.clone();
             let signals = signals.clone();
+            let gate = self.gate.clone();
             sends.spawn(async move {
+                gate.pass().await;
                 let (end, signal) = send::send(&messaging, &line, &ready, message_id).await;
                 let requeued = matches!(end, SendEnd::Again { .. });
                 if let Err(error) = messaging
@@ -451,6 +457,7 @@ impl Run {
                             .ceiling
                             .store(pacer.current_ceiling(), Ordering::Relaxed);
                     }
+                    self.throttled_gate();
                 }
                 Signal::Pause(reason) => return Some(reason),
                 Signal::Unreachable(why) => {
@@ -465,6 +472,13 @@ impl Run {
             }
         }
         None
+    }
+
+    /// The gate follows a lowered ceiling at once (configure does on the next batch).
+    fn throttled_gate(&self) {
+        if let Some(pacer) = &self.pacer {
+            self.gate.set(pacer.interval(), pacer.current_ceiling());
+        }
     }
 
     /// A progress event at most every half second.

@@ -98,3 +98,12 @@ impl Engine {
         self.child.wait().expect("reaped");
     }
 }
+
+/// A test that fails must not leave its server running: it holds the test's stderr open, and
+/// cargo would wait on it forever.
+impl Drop for Engine {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
