@@ -1063,3 +1063,52 @@ async fn the_messages_api_sends_through_a_dialer() {
     assert_eq!(outbox.requests().len(), 1);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_contact_window_follows_the_recipients_clock() {
+    let server = TestServer::start().await;
+    let outbox = outbox().await;
+    let connector = connector(&server, &outbox, 1000).await;
+    // An hour that is not now in Buenos Aires (the list's numbers are Argentine).
+    let here = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("America/Argentina/Buenos_Aires").expect("zone"));
+    let start = (here.hour() + 2) % 24;
+    let every_day = json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+    let window = json!([{"days": every_day, "start": format!("{start:02}:00"),
+        "end": format!("{:02}:00", (start + 1) % 24)}]);
+    let id = dialer(
+        &server,
+        "window",
+        json!({"connectors": [connector], "contact_window": window}),
+    )
+    .await;
+    upload(&server, id, list(5)).await;
+    action(&server, id, "start").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        outbox.requests().is_empty(),
+        "sent outside the recipients' hours"
+    );
+    let status = status(&server, id).await;
+    assert_eq!(
+        status["waiting"], "records wait for their contact window",
+        "{status}"
+    );
+    assert_eq!(status["not_processed"], 5);
+
+    // Their hours now: they go.
+    let open = json!([{"days": every_day, "start": format!("{:02}:00", (here.hour() + 23) % 24),
+        "end": format!("{:02}:00", (here.hour() + 2) % 24)}]);
+    call(
+        &server,
+        Method::PUT,
+        &format!("/api/v1/dialers/{id}"),
+        Some(json!({"name": "window", "settings": {"connectors": [connector], "contact_window": open}})),
+        200,
+    )
+    .await;
+    // The waiting run looks again within its pause (30 s at most); an update wakes it.
+    wait_done(&server, id, Duration::from_secs(40)).await;
+    assert_eq!(outbox.requests().len(), 5);
+    server.stop().await;
+}

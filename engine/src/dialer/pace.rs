@@ -2,8 +2,8 @@
 //!
 //! Sends are due on a grid: one every `interval`, or every 1/ceiling of a second when that is
 //! longer, anchored at the first send, so a late timer does not slow the dialer down. After a
-//! stall the grid catches up, but never faster than half a step apart (and never more than a
-//! twentieth of a second's worth at once); a longer stall re-anchors instead of bursting. On
+//! stall the grid catches up (up to a second of it), but never faster than half a step apart
+//! (a ceiling alone: a twentieth of a second's worth at once); a longer stall re-anchors. On
 //! top, a log of the last second's sends keeps every one-second window at or below the
 //! ceiling, whatever the timers do (with a few milliseconds to spare for the network). A
 //! provider that says "too fast" halves the ceiling, which then recovers by a quarter every
@@ -16,8 +16,8 @@ const SECOND: Duration = Duration::from_secs(1);
 
 /// The window the ceiling is counted over: a second and a little, so that the jitter between
 /// our send and the provider's clock cannot put one send too many in a second the provider
-/// counts. Costs half a percent of the rate.
-const WINDOW: Duration = Duration::from_millis(1005);
+/// counts. Costs one percent of the rate.
+const WINDOW: Duration = Duration::from_millis(1010);
 
 /// How long the ceiling stays lowered after a "too fast" before it recovers a step.
 const RECOVERY_STEP: Duration = Duration::from_secs(5);
@@ -95,9 +95,16 @@ impl Pacer {
             return Err(oldest.map_or(now + WINDOW, |&t| t + WINDOW));
         }
         let step = self.step();
+        // An interval dialer catches up on up to a second of stall (half a step apart, so
+        // never in a burst); a ceiling alone on a twentieth of a second (in one go).
+        let catch_up = if self.interval.is_zero() {
+            SECOND / 20
+        } else {
+            SECOND
+        };
         let due = match self.next_due {
             Some(due) if now < due => return Err(due),
-            Some(due) if now - due <= SECOND / 20 => due,
+            Some(due) if now - due <= catch_up => due,
             // First send, or a stall too long to catch up on: start a new grid now.
             _ => now,
         };

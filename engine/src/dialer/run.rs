@@ -109,6 +109,7 @@ pub(super) async fn run(
         last_progress: Instant::now(),
         campaign: None,
         gate: Arc::new(SendGate::default()),
+        pass: Pass::default(),
     };
     let ended = loop {
         while sends.try_join_next().is_some() {}
@@ -183,6 +184,15 @@ struct Run {
     campaign: Option<i64>,
     /// The pace again where requests leave.
     gate: Arc<SendGate>,
+    /// What this pass over the list did: a pass that only met records outside their contact
+    /// window waits before the next.
+    pass: Pass,
+}
+
+#[derive(Default)]
+struct Pass {
+    sent: bool,
+    later: bool,
 }
 
 impl Run {
@@ -241,6 +251,15 @@ impl Run {
             .pending_records(self.id, self.cursor, i64::from(settings.batch_size))
             .await?;
         let Some(last) = batch.last() else {
+            // The end of the list: back to the top for what was passed over.
+            let waiting_window = std::mem::take(&mut self.pass);
+            if waiting_window.later && !waiting_window.sent {
+                self.cursor = 0;
+                return Ok(Step::Wait(
+                    "records wait for their contact window".into(),
+                    IDLE * 30,
+                ));
+            }
             if self.cursor > 0 {
                 self.cursor = 0;
                 return Ok(Step::Continue);
@@ -261,6 +280,8 @@ impl Run {
             batch,
         )
         .await?;
+        self.pass.sent |= !checked.ready.is_empty();
+        self.pass.later |= checked.later > 0;
         if !checked.ends.is_empty() {
             messaging
                 .store
@@ -298,23 +319,16 @@ impl Run {
                 }
             }
         }
-        if checked.later > 0 && checked.ready.is_empty() {
-            return Ok(Step::Wait(
-                "records wait for their contact window".into(),
-                IDLE,
-            ));
-        }
         Ok(Step::Continue)
     }
 
     /// Builds or updates the pacer, channels and contact window from the settings.
     fn configure(&mut self, settings: &DialerSettings, lines: &[Line]) {
-        let provider_rate: u32 = lines
+        // The providers' own rates, each connector once.
+        let mut counted = std::collections::BTreeSet::new();
+        let provider_rate = lines
             .iter()
-            .map(|l| l.connector.id)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .filter_map(|id| lines.iter().find(|l| l.connector.id == id))
+            .filter(|l| counted.insert(l.connector.id))
             .map(|l| {
                 l.connector
                     .capabilities
