@@ -79,6 +79,8 @@ pub struct DialerStatus {
     pub rate_per_s: usize,
     /// The ceiling in force (lowered after a provider said "too fast").
     pub ceiling_per_s: u32,
+    /// The most sends that left in any one second of the current run.
+    pub peak_per_s: u32,
 }
 
 struct RunHandle {
@@ -265,6 +267,7 @@ impl Dialers {
             ceiling_per_s: run
                 .as_ref()
                 .map_or(0, |s| s.ceiling.load(Ordering::Relaxed)),
+            peak_per_s: run.as_ref().map_or(0, |s| s.peak.load(Ordering::Relaxed)),
         })
     }
 

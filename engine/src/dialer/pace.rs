@@ -16,8 +16,8 @@ const SECOND: Duration = Duration::from_secs(1);
 
 /// The window the ceiling is counted over: a second and a little, so that the jitter between
 /// our send and the provider's clock cannot put one send too many in a second the provider
-/// counts. Costs one percent of the rate.
-const WINDOW: Duration = Duration::from_millis(1010);
+/// counts. Costs half a percent of the rate.
+const WINDOW: Duration = Duration::from_millis(1005);
 
 /// How long the ceiling stays lowered after a "too fast" before it recovers a step.
 const RECOVERY_STEP: Duration = Duration::from_secs(5);
@@ -278,8 +278,9 @@ impl SendGate {
         state.min_gap = interval / 2;
     }
 
-    /// When a send may leave at `now`: `None` if now (and it is counted), else when to ask again.
-    pub fn try_pass(&self, now: Instant) -> Option<Instant> {
+    /// When a send may leave at `now`: `Err(when)` to ask again, or `Ok(n)`: it is counted,
+    /// and `n` sends (this one included) left in the last second.
+    pub fn try_pass(&self, now: Instant) -> Result<usize, Instant> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         while state.recent.front().is_some_and(|&t| t + WINDOW <= now) {
             state.recent.pop_front();
@@ -287,22 +288,32 @@ impl SendGate {
         let ceiling = state.ceiling.max(1) as usize;
         if state.recent.len() >= ceiling {
             let oldest = state.recent[state.recent.len() - ceiling];
-            return Some(oldest + WINDOW);
+            return Err(oldest + WINDOW);
         }
         if let Some(last) = state.last
             && now < last + state.min_gap
         {
-            return Some(last + state.min_gap);
+            return Err(last + state.min_gap);
         }
         state.last = Some(now);
         state.recent.push_back(now);
-        None
+        let in_last_second = state
+            .recent
+            .iter()
+            .rev()
+            .take_while(|&&t| now - t < SECOND)
+            .count();
+        Ok(in_last_second)
     }
 
-    /// Waits until a send may leave.
-    pub async fn pass(&self) {
-        while let Some(when) = self.try_pass(Instant::now()) {
-            tokio::time::sleep_until(when.into()).await;
+    /// Waits until a send may leave; returns how many left in the last second, this one
+    /// included.
+    pub async fn pass(&self) -> usize {
+        loop {
+            match self.try_pass(Instant::now()) {
+                Ok(in_last_second) => return in_last_second,
+                Err(when) => tokio::time::sleep_until(when.into()).await,
+            }
         }
     }
 }
@@ -316,10 +327,10 @@ mod gate_tests {
         let gate = SendGate::default();
         gate.set(Duration::from_millis(10), 100);
         let start = Instant::now();
-        assert_eq!(gate.try_pass(start), None);
+        assert_eq!(gate.try_pass(start), Ok(1));
         // A stalled commit releases the next one at once: it waits half an interval.
-        assert_eq!(gate.try_pass(start), Some(start + Duration::from_millis(5)));
-        assert_eq!(gate.try_pass(start + Duration::from_millis(5)), None);
+        assert_eq!(gate.try_pass(start), Err(start + Duration::from_millis(5)));
+        assert_eq!(gate.try_pass(start + Duration::from_millis(5)), Ok(2));
     }
 
     #[test]
@@ -327,9 +338,9 @@ mod gate_tests {
         let gate = SendGate::default();
         gate.set(Duration::ZERO, 3);
         let start = Instant::now();
-        for _ in 0..3 {
-            assert_eq!(gate.try_pass(start), None);
+        for n in 1..=3 {
+            assert_eq!(gate.try_pass(start), Ok(n));
         }
-        assert_eq!(gate.try_pass(start), Some(start + WINDOW));
+        assert_eq!(gate.try_pass(start), Err(start + WINDOW));
     }
 }

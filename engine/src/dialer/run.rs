@@ -43,6 +43,8 @@ pub struct RunStats {
     pub dispatched: AtomicU64,
     /// The ceiling in force (lowered after "too fast").
     pub ceiling: AtomicU32,
+    /// The most sends that left in any one second of the run.
+    pub peak: AtomicU32,
     /// Why it is not sending, if it is waiting.
     pub waiting: std::sync::Mutex<Option<String>>,
     /// When the last second's sends were granted.
@@ -436,8 +438,13 @@ impl Run {
             let messaging = self.dialers.messaging.clone();
             let signals = signals.clone();
             let gate = self.gate.clone();
+            let stats = self.stats.clone();
             sends.spawn(async move {
-                gate.pass().await;
+                let in_last_second = gate.pass().await;
+                stats.peak.fetch_max(
+                    u32::try_from(in_last_second).unwrap_or(u32::MAX),
+                    Ordering::Relaxed,
+                );
                 let (end, signal) = send::send(&messaging, &line, &ready, message_id).await;
                 let requeued = matches!(end, SendEnd::Again { .. });
                 if let Err(error) = messaging

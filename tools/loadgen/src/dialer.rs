@@ -184,6 +184,14 @@ pub async fn run(plan: Plan) -> anyhow::Result<Value> {
     }
     let first = provider.since(from)[0];
     tokio::time::sleep_until((first + Duration::from_secs(plan.paced_seconds)).into()).await;
+    // The dialer's own count, where requests leave it (before the stop ends the run).
+    let at_dialer = api
+        .json(
+            Method::GET,
+            &format!("/api/v1/dialers/{paced}/status"),
+            None,
+        )
+        .await?;
     api.json(Method::POST, &format!("/api/v1/dialers/{paced}/stop"), None)
         .await?;
     let window = first + Duration::from_secs(plan.paced_seconds);
@@ -202,6 +210,7 @@ pub async fn run(plan: Plan) -> anyhow::Result<Value> {
         "target_per_s": round(expected),
         "deviation_pct": round((rate - expected) / expected * 100.0),
         "peak_in_one_second": most_in_a_second(&arrivals),
+        "peak_in_one_second_at_dialer": at_dialer["peak_per_s"],
     });
     eprintln!("{paced_phase}");
     Ok(json!({"upload": upload_phase, "burst": burst_phase, "paced": paced_phase}))
