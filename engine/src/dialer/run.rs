@@ -434,17 +434,16 @@ impl Run {
             let Ok(permit) = in_flight.clone().acquire_owned().await else {
                 return Ok(());
             };
+            // Through the gate here, one by one, so requests leave in the records' order.
+            let in_last_second = self.gate.pass().await;
+            self.stats.peak.fetch_max(
+                u32::try_from(in_last_second).unwrap_or(u32::MAX),
+                Ordering::Relaxed,
+            );
             let line = lines[ready.line].clone();
             let messaging = self.dialers.messaging.clone();
             let signals = signals.clone();
-            let gate = self.gate.clone();
-            let stats = self.stats.clone();
             sends.spawn(async move {
-                let in_last_second = gate.pass().await;
-                stats.peak.fetch_max(
-                    u32::try_from(in_last_second).unwrap_or(u32::MAX),
-                    Ordering::Relaxed,
-                );
                 let (end, signal) = send::send(&messaging, &line, &ready, message_id).await;
                 let requeued = matches!(end, SendEnd::Again { .. });
                 if let Err(error) = messaging

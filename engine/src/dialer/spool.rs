@@ -94,6 +94,10 @@ pub async fn upload(
             Err(error) => return Err(fail(&store, dialer_id, list_id, error).await),
         }
     }
+    // Spreadsheets save CSV with a byte-order mark; it is not part of the first name.
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        head.drain(..3);
+    }
     if format.delimiter.is_none() {
         let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         format.delimiter = Some(list::detect_delimiter(first_line));
