@@ -54,18 +54,16 @@ pub struct RunStats {
 impl RunStats {
     /// Sends granted in the last second.
     pub fn rate(&self) -> usize {
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        while recent
-            .front()
-            .is_some_and(|&t| now.duration_since(t) >= Duration::from_secs(1))
-        {
-            recent.pop_front();
-        }
-        recent.len()
+        self.last_second(0)
     }
 
     fn granted(&self, n: usize) {
+        self.last_second(n);
+        self.dispatched.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Logs `n` sends now and forgets those older than a second; returns how many are left.
+    fn last_second(&self, n: usize) -> usize {
         let now = Instant::now();
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         recent.extend(std::iter::repeat_n(now, n));
@@ -75,7 +73,7 @@ impl RunStats {
         {
             recent.pop_front();
         }
-        self.dispatched.fetch_add(n as u64, Ordering::Relaxed);
+        recent.len()
     }
 
     fn wait(&self, why: Option<String>) {

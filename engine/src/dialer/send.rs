@@ -99,8 +99,6 @@ impl Channels {
 pub struct Ready {
     /// The record.
     pub record_id: i64,
-    /// Its position.
-    pub position: i64,
     /// Line index.
     pub line: usize,
     /// Channel.
@@ -163,7 +161,6 @@ pub async fn check(
                 let (channel, line) = channels.take(lines.len());
                 checked.ready.push(Ready {
                     record_id: record.id,
-                    position: record.position,
                     line,
                     channel,
                     to: record.destination,

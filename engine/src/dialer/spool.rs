@@ -180,9 +180,13 @@ pub async fn upload(
         .map_err(|e| UploadError::Read(format!("the list parser failed: {e}")));
     pump.abort();
     if let Some(error) = store_error {
-        let _ = store
+        // The store failed mid-way; cancelling what it took may fail the same way.
+        if let Err(cancel) = store
             .purge_records(dialer_id, Some(list_id), clock::now_ms())
-            .await;
+            .await
+        {
+            tracing::error!(list = list_id, error = %cancel, "could not cancel the records of a failed upload");
+        }
         return Err(error.into());
     }
     let summary = match summary.and_then(|s| s.map_err(UploadError::Read)) {

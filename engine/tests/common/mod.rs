@@ -20,54 +20,64 @@ pub struct Engine {
     pub client: reqwest::Client,
 }
 
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Starts the binary on `data_dir` and `port` with the admin token [`TOKEN`].
+pub fn spawn(data_dir: &Path, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .env("SWITCHBOARD_ADMIN_TOKEN", TOKEN)
+        .env("SWITCHBOARD_LOG", "error")
+        .env("SWITCHBOARD_ARGON2_MEMORY_KIB", "8")
+        .env("SWITCHBOARD_ARGON2_ITERATIONS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the server")
+}
+
+/// Waits until the server at `base` answers `/readyz` (plugins compile on a cold cache).
+pub async fn wait_ready(client: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while Instant::now() < deadline {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become ready");
+}
+
 impl Engine {
     /// Starts the binary on `data_dir` and waits until it is ready.
     pub async fn start(data_dir: &Path) -> Engine {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .expect("bind")
-            .local_addr()
-            .expect("addr")
-            .port();
-        Engine::start_on(data_dir, port).await
+        Engine::start_on(data_dir, free_port()).await
     }
 
     /// Starts the binary on `data_dir` and `port` (a restart keeps its port).
     pub async fn start_on(data_dir: &Path, port: u16) -> Engine {
-        let child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-            ])
-            .arg(data_dir)
-            .env("SWITCHBOARD_ADMIN_TOKEN", TOKEN)
-            .env("SWITCHBOARD_LOG", "error")
-            .env("SWITCHBOARD_ARGON2_MEMORY_KIB", "8")
-            .env("SWITCHBOARD_ARGON2_ITERATIONS", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the server");
         let engine = Engine {
-            child,
+            child: spawn(data_dir, port),
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
         };
-        let deadline = Instant::now() + Duration::from_secs(180);
-        while Instant::now() < deadline {
-            if let Ok(r) = engine
-                .client
-                .get(format!("{}/readyz", engine.base))
-                .send()
-                .await
-                && r.status().is_success()
-            {
-                return engine;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server did not become ready");
+        wait_ready(&engine.client, &engine.base).await;
+        engine
     }
 
     /// The port it listens on.

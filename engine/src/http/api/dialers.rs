@@ -185,27 +185,28 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The dialer, if this user may see it: admins and supervisors of its campaign (a dialer
-/// without a campaign: supervisors of every campaign).
+/// The dialer, if this user may see it (else `not_found`, as if it did not exist).
 async fn visible(state: &AppState, principal: &Principal, id: i64) -> Result<DialerRow, ApiError> {
     principal.require(Role::Supervisor)?;
-    let row = state
+    state
         .messaging()?
         .store
         .dialer(id)
         .await?
-        .ok_or_else(|| ApiError::new("not_found", format!("no dialer {id}")))?;
+        .filter(|row| may_see(principal, row))
+        .ok_or_else(|| ApiError::new("not_found", format!("no dialer {id}")))
+}
+
+/// Admins see every dialer, supervisors those of their campaigns; a dialer without a
+/// campaign only supervisors of every campaign.
+fn may_see(principal: &Principal, row: &DialerRow) -> bool {
     let campaign = serde_json::from_str::<DialerSettings>(&row.settings)
         .ok()
         .and_then(|s| s.campaign_id);
-    let sees = match campaign {
+    match campaign {
         Some(campaign) => principal.sees_campaign(campaign),
         None => principal.role == Role::Admin || principal.campaign_scope.is_none(),
-    };
-    if !sees {
-        return Err(ApiError::new("not_found", format!("no dialer {id}")));
     }
-    Ok(row)
 }
 
 /// Every dialer this user may see.
@@ -214,12 +215,13 @@ pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<Vec<DialerView>>, ApiError> {
-    let mut views = Vec::new();
-    for row in state.messaging()?.store.dialers().await? {
-        if visible(&state, &principal, row.id).await.is_ok() {
-            views.push(DialerView::of(row)?);
-        }
-    }
+    principal.require(Role::Supervisor)?;
+    let rows = state.messaging()?.store.dialers().await?;
+    let views = rows
+        .into_iter()
+        .filter(|row| may_see(&principal, row))
+        .map(DialerView::of)
+        .collect::<Result<_, _>>()?;
     Ok(Json(views))
 }
 
@@ -256,10 +258,7 @@ pub async fn start(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<DialerStatus>, ApiError> {
-    visible(&state, &principal, id).await?;
-    let dialers = state.dialers()?;
-    dialers.start_dialer(id).await?;
-    Ok(Json(dialers.status(id).await?))
+    switch(&state, &principal, id, true).await
 }
 
 /// Stops the dialer: no record starts after this answer; sends on the wire finish.
@@ -270,9 +269,23 @@ pub async fn stop(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<DialerStatus>, ApiError> {
-    visible(&state, &principal, id).await?;
+    switch(&state, &principal, id, false).await
+}
+
+/// Starts or stops a visible dialer; answers its status.
+async fn switch(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    run: bool,
+) -> Result<Json<DialerStatus>, ApiError> {
+    visible(state, principal, id).await?;
     let dialers = state.dialers()?;
-    dialers.stop_dialer(id).await?;
+    if run {
+        dialers.start_dialer(id).await?;
+    } else {
+        dialers.stop_dialer(id).await?;
+    }
     Ok(Json(dialers.status(id).await?))
 }
 

@@ -239,35 +239,23 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordRow, StoreErro
     })
 }
 
-/// Pending records after `after_position`, in position order.
-pub(super) async fn pending(
-    pool: &SqlitePool,
-    dialer_id: i64,
-    after_position: i64,
-    limit: i64,
-) -> Result<Vec<RecordRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {RECORD_COLUMNS} FROM dialer_records WHERE dialer_id = ? AND state = 'pending' \
-         AND position > ? ORDER BY position LIMIT ?"
-    ))
-    .bind(dialer_id)
-    .bind(after_position)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(record_from_row).collect()
-}
-
-/// Every record after `after_position`, in position order (exports, monitors).
+/// Records after `after_position`, in position order: only pending ones (the run's claims),
+/// or every one (exports, monitors).
 pub(super) async fn page(
     pool: &SqlitePool,
     dialer_id: i64,
     after_position: i64,
     limit: i64,
+    only_pending: bool,
 ) -> Result<Vec<RecordRow>, StoreError> {
+    let state = if only_pending {
+        "AND state = 'pending'"
+    } else {
+        ""
+    };
     let rows = sqlx::query(&format!(
-        "SELECT {RECORD_COLUMNS} FROM dialer_records WHERE dialer_id = ? AND position > ? \
-         ORDER BY position LIMIT ?"
+        "SELECT {RECORD_COLUMNS} FROM dialer_records WHERE dialer_id = ? {state} \
+         AND position > ? ORDER BY position LIMIT ?"
     ))
     .bind(dialer_id)
     .bind(after_position)

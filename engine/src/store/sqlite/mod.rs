@@ -731,7 +731,7 @@ impl Store for SqliteStore {
         after_position: i64,
         limit: i64,
     ) -> Result<Vec<RecordRow>, StoreError> {
-        dialer::pending(&self.readers, dialer_id, after_position, limit).await
+        dialer::page(&self.readers, dialer_id, after_position, limit, true).await
     }
 
     async fn dialer_records(
@@ -740,7 +740,7 @@ impl Store for SqliteStore {
         after_position: i64,
         limit: i64,
     ) -> Result<Vec<RecordRow>, StoreError> {
-        dialer::page(&self.readers, dialer_id, after_position, limit).await
+        dialer::page(&self.readers, dialer_id, after_position, limit, false).await
     }
 
     async fn dialer_record(&self, id: i64) -> Result<Option<RecordRow>, StoreError> {
