@@ -41,6 +41,7 @@ fn main() {
         .to_path_buf();
     let plugins = root.join("plugins");
     watch_sources(&root);
+    embed_web(&engine.join("web"));
     ensure_target_installed();
     let target_dir = root.join("target").join("plugins");
     build_guests(&plugins, &target_dir);
@@ -176,4 +177,45 @@ fn write_bundled(wasm_dir: &Path, bundled: &[String]) {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("bundled_plugins.rs");
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+/// Writes `web_assets.rs`: every file under `engine/web`, by its path there, as `include_bytes!`,
+/// so the binary serves the web client with nothing beside it.
+fn embed_web(web: &Path) {
+    println!("cargo:rerun-if-changed={}", web.display());
+    let mut files = Vec::new();
+    collect_files(web, &mut files);
+    files.sort();
+    let mut out = String::from("pub static ASSETS: &[(&str, &[u8])] = &[\n");
+    for file in &files {
+        let relative = file.strip_prefix(web).expect("collected under web/");
+        let name = relative
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        writeln!(
+            out,
+            "    ({name:?}, include_bytes!({:?})),",
+            file.display().to_string()
+        )
+        .expect("writing to a String");
+    }
+    out.push_str("];\n");
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    fs::write(out_dir.join("web_assets.rs"), out).expect("write web_assets.rs");
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, files);
+        } else if !entry.file_name().to_string_lossy().starts_with('.') {
+            files.push(path);
+        }
+    }
 }

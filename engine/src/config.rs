@@ -33,6 +33,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("SWITCHBOARD_LOG", "log"),
     ("SWITCHBOARD_ADMIN_TOKEN", "admin_token"),
     ("SWITCHBOARD_SECRET_KEY", "secret_key"),
+    ("SWITCHBOARD_WEB_DIR", "web_dir"),
     ("SWITCHBOARD_ARGON2_MEMORY_KIB", "auth.argon2_memory_kib"),
     ("SWITCHBOARD_ARGON2_ITERATIONS", "auth.argon2_iterations"),
     (
@@ -89,6 +90,9 @@ pub struct Config {
     pub routing: RoutingConfig,
     /// The dialer.
     pub dialer: DialerConfig,
+    /// Serve the web client from this directory instead of the copy built into the binary:
+    /// for editing it without rebuilding (`engine/web`). Default: the built-in copy.
+    pub web_dir: Option<PathBuf>,
     /// `serve --demo`: seed the demo's sandbox connector. Not a file setting.
     #[serde(skip)]
     pub demo: bool,
@@ -191,6 +195,7 @@ impl Default for Config {
             auth: AuthSettings::default(),
             routing: RoutingConfig::default(),
             dialer: DialerConfig::default(),
+            web_dir: None,
             demo: false,
         }
     }

@@ -67,8 +67,9 @@ pub async fn run(
     let state = AppState::with_limits(config.plugins.max_upload_bytes, limits);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     // The peer address reaches handlers: webhook allow-lists check it.
-    let app =
-        http::app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = http::app(state.clone())
+        .merge(http::web::router(config.web_dir.clone()))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async {
         let _ = stopped.await;
     });

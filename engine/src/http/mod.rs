@@ -8,6 +8,7 @@
 //! - [`api`]: REST v1; [`webhooks`]: providers' calls.
 //! - [`error`]: every error as `{ "code", "message" }` with one table from code to status.
 //! - [`state`]: what handlers share, filled in once start-up has loaded it.
+//! - [`web`]: the web client's files, at `/` and `/ui/…`.
 //!
 //! Routes come in groups by the least role that may call them: open (health, metrics,
 //! webhooks, login, what providers fetch), any signed-in user, supervisors, admins. Each
@@ -23,6 +24,7 @@ pub mod integra;
 pub mod metrics;
 pub mod plugins;
 pub mod state;
+pub mod web;
 pub mod webhooks;
 pub mod ws;
 

@@ -85,6 +85,8 @@ pub struct UserChange {
     pub campaign_scope: Option<Option<Vec<i64>>>,
     /// Disable (which also ends the user's sessions) or enable.
     pub disabled: Option<bool>,
+    /// The web client's language.
+    pub language: Option<String>,
 }
 
 /// A stored user.
@@ -110,6 +112,8 @@ pub struct UserRow {
     pub created_ms: i64,
     /// Last change.
     pub updated_ms: i64,
+    /// The web client's language (`en`, `es`).
+    pub language: String,
 }
 
 /// A session to store.

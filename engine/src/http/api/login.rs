@@ -12,13 +12,13 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::users::UserView;
+use super::users::{UserView, check_language};
 use crate::clock;
 use crate::http::auth::session::CurrentSession;
 use crate::http::auth::{Auth, ClientIp, Principal};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::store::{NewAuditEntry, UserRow};
+use crate::store::{NewAuditEntry, UserChange, UserRow};
 
 /// Longest username kept in an audit entry of a failed login (the name is the caller's).
 const MAX_LOGGED_NAME: usize = 64;
@@ -32,7 +32,7 @@ pub fn public_router() -> Router<AppState> {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/auth/me", get(me))
+        .route("/api/v1/auth/me", get(me).patch(update_me))
         .route("/api/v1/auth/password", post(change_password))
 }
 
@@ -55,6 +55,14 @@ pub struct SessionView {
     /// something. Absent for API tokens.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csrf_token: Option<String>,
+}
+
+/// What users change of their own account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnSettings {
+    /// The web client's language: `en` or `es`.
+    pub language: Option<String>,
 }
 
 /// A password change by its owner.
@@ -212,6 +220,30 @@ pub async fn me(
         .user(principal.user_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
+    Ok(Json(SessionView {
+        user: user.into(),
+        csrf_token: session.map(|Extension(s)| s.csrf_token),
+    }))
+}
+
+/// Changes the caller's own settings (the web client's language).
+#[utoipa::path(patch, path = "/api/v1/auth/me", tag = "auth", request_body = OwnSettings,
+    responses((status = 200, body = SessionView), (status = 422, body = ApiError)))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    principal: Principal,
+    session: Option<Extension<CurrentSession>>,
+    Json(input): Json<OwnSettings>,
+) -> Result<Json<SessionView>, ApiError> {
+    let change = UserChange {
+        language: input.language.map(check_language).transpose()?,
+        ..UserChange::default()
+    };
+    let user = state
+        .auth()?
+        .store
+        .update_user(principal.user_id, change, clock::now_ms())
+        .await?;
     Ok(Json(SessionView {
         user: user.into(),
         csrf_token: session.map(|Extension(s)| s.csrf_token),

@@ -44,6 +44,8 @@ pub struct UserView {
     pub max_concurrent: i64,
     /// Campaigns a supervisor is limited to; `null` = all.
     pub campaign_scope: Option<Vec<i64>>,
+    /// The web client's language: `en` or `es`.
+    pub language: String,
 }
 
 /// A user as admins manage it.
@@ -71,6 +73,7 @@ impl From<UserRow> for UserView {
             role: u.role,
             max_concurrent: u.max_concurrent,
             campaign_scope: u.campaign_scope,
+            language: u.language,
         }
     }
 }
@@ -122,6 +125,8 @@ pub struct UserPatch {
     pub campaign_scope: Option<Option<Vec<i64>>>,
     /// `true` disables the user at once (sessions end, tokens stop working); `false` enables.
     pub disabled: Option<bool>,
+    /// The web client's language: `en` or `es`.
+    pub language: Option<String>,
 }
 
 /// A password set by an admin.
@@ -221,6 +226,7 @@ pub async fn update(
         max_concurrent: patch.max_concurrent,
         campaign_scope: patch.campaign_scope,
         disabled: patch.disabled,
+        language: patch.language.map(check_language).transpose()?,
     };
     let user = state
         .auth()?
@@ -269,6 +275,21 @@ pub fn check_username(username: &str) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// The languages the web client speaks.
+pub const LANGUAGES: &[&str] = &["en", "es"];
+
+/// `language` if the web client speaks it.
+pub fn check_language(language: String) -> Result<String, ApiError> {
+    if LANGUAGES.contains(&language.as_str()) {
+        Ok(language)
+    } else {
+        Err(ApiError::new(
+            "invalid",
+            format!("`language` must be one of {}", LANGUAGES.join(", ")),
+        ))
+    }
 }
 
 fn check_display_name(name: &str) -> Result<(), ApiError> {

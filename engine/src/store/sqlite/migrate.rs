@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "users", include_str!("migrations/0004_users.sql")),
     (5, "routing", include_str!("migrations/0005_routing.sql")),
     (6, "dialer", include_str!("migrations/0006_dialer.sql")),
+    (
+        7,
+        "user_language",
+        include_str!("migrations/0007_user_language.sql"),
+    ),
 ];
 
 /// Applies the migrations `conn`'s database has not seen yet.

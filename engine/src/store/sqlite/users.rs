@@ -8,7 +8,7 @@ use crate::store::{NewUser, Role, StoreError, UserChange, UserRow};
 
 /// The user columns, qualified so joins can use them; [`from_row`] reads them by name.
 pub(super) const COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.password_hash, \
-    u.max_concurrent, u.campaign_scope, u.disabled_ms, u.created_ms, u.updated_ms";
+    u.max_concurrent, u.campaign_scope, u.disabled_ms, u.created_ms, u.updated_ms, u.language";
 
 /// The user of a row selected with [`COLUMNS`].
 pub(super) fn from_row(row: &SqliteRow) -> Result<UserRow, sqlx::Error> {
@@ -32,6 +32,7 @@ pub(super) fn from_row(row: &SqliteRow) -> Result<UserRow, sqlx::Error> {
         disabled_ms: row.try_get("disabled_ms")?,
         created_ms: row.try_get("created_ms")?,
         updated_ms: row.try_get("updated_ms")?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -78,7 +79,7 @@ pub(super) fn update(
              campaign_scope = CASE WHEN ?4 THEN ?5 ELSE campaign_scope END, \
              disabled_ms = CASE WHEN ?6 IS NULL THEN disabled_ms \
                                 WHEN ?6 THEN coalesce(disabled_ms, ?7) ELSE NULL END, \
-             updated_ms = ?7 WHERE id = ?8",
+             language = coalesce(?9, language), updated_ms = ?7 WHERE id = ?8",
         )?
         .execute(params![
             change.display_name,
@@ -88,7 +89,8 @@ pub(super) fn update(
             scope_json(change.campaign_scope.as_ref().and_then(Option::as_ref)),
             change.disabled,
             at_ms,
-            id
+            id,
+            change.language
         ])?;
     if changed == 0 {
         return Err(StoreError::NotFound(format!("user {id}")));

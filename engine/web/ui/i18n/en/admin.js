@@ -1,0 +1,3 @@
+// The admin pages' words (en).
+export default {
+};

@@ -1,0 +1,3 @@
+// The agent pages' words (en).
+export default {
+};

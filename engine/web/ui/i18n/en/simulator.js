@@ -1,0 +1,3 @@
+// The simulator pages' words (en).
+export default {
+};

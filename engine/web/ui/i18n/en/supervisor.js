@@ -1,0 +1,3 @@
+// The supervisor pages' words (en).
+export default {
+};

@@ -1,0 +1,3 @@
+// The agent pages' words (es).
+export default {
+};

@@ -1,0 +1,3 @@
+// The simulator pages' words (es).
+export default {
+};

@@ -1,0 +1,3 @@
+// The supervisor pages' words (es).
+export default {
+};
