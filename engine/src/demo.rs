@@ -28,6 +28,10 @@ pub const PEOPLE: [(&str, &str, Role, &str); 3] = [
     ),
 ];
 
+/// The demo admin's password, given to the `admin` user while it has none, so the admin
+/// console can be tried at once (the admin token still works).
+pub const ADMIN_PASSWORD: &str = "admin-demo-pass";
+
 /// Name of the demo's connector.
 pub const CONNECTOR: &str = "demo-sandbox";
 /// The demo business number.
@@ -68,13 +72,15 @@ pub async fn seed_routing(messaging: &Messaging, passwords: &Passwords) {
         tracing::warn!(%error, "could not seed the demo's users and campaigns");
         return;
     }
-    let mut lines =
-        vec!["demo sign-in (POST /api/v1/auth/login, or the web client once it ships):".to_owned()];
+    let mut lines = vec!["demo sign-in (the web client at /, or POST /api/v1/auth/login):".to_owned()];
     for (username, _, role, password) in PEOPLE {
         lines.push(format!(
             "  {:<10} {username:<6} password {password}",
             role.as_str()
         ));
+    }
+    if admin_has(messaging, ADMIN_PASSWORD, passwords).await {
+        lines.push(format!("  admin      admin  password {ADMIN_PASSWORD}"));
     }
     lines.push(format!(
         "  customers write to {NUMBER} through POST /api/v1/sandbox/<connector>/inbound"
@@ -153,6 +159,29 @@ async fn demo_dialer(
         .collect();
     store.spool_records(dialer.id, None, records, now).await?;
     Ok(dialer.id)
+}
+
+/// Whether the `admin` user signs in with `password`: set it if the user has none.
+async fn admin_has(messaging: &Messaging, password: &str, passwords: &Passwords) -> bool {
+    let store = &messaging.store;
+    let Ok(Some(admin)) = store.user_by_name("admin").await else {
+        return false;
+    };
+    if admin.password_hash.is_some() {
+        return passwords.verify(password, admin.password_hash.as_deref()).await;
+    }
+    let hashed = match passwords.hash(password).await {
+        Ok(hash) => hash,
+        Err(error) => {
+            tracing::warn!(%error, "could not hash the demo admin's password");
+            return false;
+        }
+    };
+    store
+        .set_password_hash(admin.id, &hashed, clock::now_ms())
+        .await
+        .inspect_err(|error| tracing::warn!(%error, "could not set the demo admin's password"))
+        .is_ok()
 }
 
 async fn people_and_campaigns(

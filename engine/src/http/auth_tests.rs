@@ -481,3 +481,41 @@ async fn a_user_changes_their_own_password_with_the_old_one() {
     let (status, _, _) = call(&fixture, login_request("judy", "brand new password", None)).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_user_picks_the_web_clients_language() {
+    let fixture = fixture().await;
+    add_user(&fixture, "lucia", "agent").await;
+    let browser = login(&fixture, "lucia").await;
+    let set = |language: &str| {
+        let mut request = as_browser(
+            Method::PATCH,
+            "/api/v1/auth/me",
+            &browser,
+            Some(&browser.csrf),
+        );
+        *request.body_mut() = Body::from(json!({ "language": language }).to_string());
+        request
+    };
+    let me = as_browser(Method::GET, "/api/v1/auth/me", &browser, None);
+    assert_eq!(call(&fixture, me).await.2["user"]["language"], "en");
+
+    let (status, _, body) = call(&fixture, set("es")).await;
+    assert_eq!(
+        (status, &body["user"]["language"]),
+        (StatusCode::OK, &json!("es"))
+    );
+    assert_eq!(body["csrf_token"], json!(browser.csrf));
+
+    let (status, _, body) = call(&fixture, set("fr")).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("invalid"))
+    );
+    let me = as_browser(Method::GET, "/api/v1/auth/me", &browser, None);
+    assert_eq!(
+        call(&fixture, me).await.2["user"]["language"],
+        "es",
+        "a refused change leaves it"
+    );
+}
