@@ -283,6 +283,7 @@ impl Config {
                 "SWITCHBOARD_LOG" => self.log = value,
                 "SWITCHBOARD_ADMIN_TOKEN" => self.admin_token = Some(Secret(value)),
                 "SWITCHBOARD_SECRET_KEY" => self.secret_key = Some(Secret(value)),
+                "SWITCHBOARD_WEB_DIR" => self.web_dir = Some(PathBuf::from(value)),
                 "SWITCHBOARD_ARGON2_MEMORY_KIB" => {
                     self.auth.argon2_memory_kib = env_number(var, &value)?;
                 }

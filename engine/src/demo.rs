@@ -32,6 +32,9 @@ pub const PEOPLE: [(&str, &str, Role, &str); 3] = [
 /// console can be tried at once (the admin token still works).
 pub const ADMIN_PASSWORD: &str = "admin-demo-pass";
 
+/// The demo's named breaks, as agents pick them on the desk.
+const BREAKS: [&str; 3] = ["Lunch", "Coffee", "Training"];
+
 /// Name of the demo's connector.
 pub const CONNECTOR: &str = "demo-sandbox";
 /// The demo business number.
@@ -72,7 +75,8 @@ pub async fn seed_routing(messaging: &Messaging, passwords: &Passwords) {
         tracing::warn!(%error, "could not seed the demo's users and campaigns");
         return;
     }
-    let mut lines = vec!["demo sign-in (the web client at /, or POST /api/v1/auth/login):".to_owned()];
+    let mut lines =
+        vec!["demo sign-in (the web client at /, or POST /api/v1/auth/login):".to_owned()];
     for (username, _, role, password) in PEOPLE {
         lines.push(format!(
             "  {:<10} {username:<6} password {password}",
@@ -168,7 +172,9 @@ async fn admin_has(messaging: &Messaging, password: &str, passwords: &Passwords)
         return false;
     };
     if admin.password_hash.is_some() {
-        return passwords.verify(password, admin.password_hash.as_deref()).await;
+        return passwords
+            .verify(password, admin.password_hash.as_deref())
+            .await;
     }
     let hashed = match passwords.hash(password).await {
         Ok(hash) => hash,
@@ -210,6 +216,11 @@ async fn people_and_campaigns(
         };
         if role == Role::Agent {
             agents.push(user.id);
+        }
+    }
+    if store.breaks().await?.is_empty() {
+        for name in BREAKS {
+            store.add_break(name, now).await?;
         }
     }
     let existing = store.campaigns().await?;

@@ -1,10 +1,12 @@
 //! The plugin admin API, under `/api/v1/plugins`:
 //!
-//! - `GET /` — every plugin with its versions and counts: `{ "plugins": [...] }`.
+//! - `GET /` — every plugin with its versions and counts: `{ "plugins": [...] }`. Each also
+//!   carries its active version's description, config schema, exports and imports
+//!   ([`PluginDetail`]), which the admin console draws config forms from.
 //! - `POST /?activate=true|false` — upload a component; the raw body is the `.wasm`
 //!   (`Content-Type: application/wasm` or `application/octet-stream`). Activated unless
 //!   `activate=false`. `201` with the installed version.
-//! - `GET /{name}` — one plugin.
+//! - `GET /{name}` — one plugin, as in the list.
 //! - `POST /{name}/activate` with `{"version": "1.2.0"}` — make a version the active one.
 //! - `POST /{name}/rollback` — back to the version active before.
 //!
@@ -25,7 +27,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::state::AppState;
-use crate::plugins::{PluginView, VersionView};
+use crate::plugins::{PluginView, Registry, VersionView};
 
 /// Content types an upload may declare (or none).
 const WASM_TYPES: &[&str] = &["application/wasm", "application/octet-stream"];
@@ -58,19 +60,65 @@ struct ActivateBody {
     version: String,
 }
 
+/// A plugin with what its active version says about itself: what a config form and an
+/// inspection need beside the versions and counts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PluginDetail {
+    #[serde(flatten)]
+    pub view: PluginView,
+    /// The active version's description (empty without an active version).
+    pub description: String,
+    /// The active version's config JSON Schema; `null` without an active version.
+    pub config_schema: Value,
+    /// Interfaces the active version exports and imports.
+    pub exports: Vec<String>,
+    pub imports: Vec<String>,
+}
+
+impl PluginDetail {
+    /// `view` completed from the registry's active version of the same name.
+    pub fn of(registry: &Registry, view: PluginView) -> Self {
+        let active = registry
+            .active(&view.name)
+            .filter(|p| Some(&p.info.version) == view.active_version.as_ref());
+        match active {
+            Some(plugin) => Self {
+                description: plugin.info.description.clone(),
+                config_schema: serde_json::from_str(&plugin.info.config_schema)
+                    .unwrap_or(Value::Null),
+                exports: plugin.exports.clone(),
+                imports: plugin.imports.clone(),
+                view,
+            },
+            None => Self {
+                view,
+                description: String::new(),
+                config_schema: Value::Null,
+                exports: Vec::new(),
+                imports: Vec::new(),
+            },
+        }
+    }
+}
+
 async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let plugins = state.registry()?.list();
+    let registry = state.registry()?;
+    let plugins: Vec<PluginDetail> = registry
+        .list()
+        .into_iter()
+        .map(|view| PluginDetail::of(registry, view))
+        .collect();
     Ok(Json(json!({ "plugins": plugins })))
 }
 
 async fn show(
     State(state): State<AppState>,
     Path(name): Path<String>,
-) -> Result<Json<PluginView>, ApiError> {
-    state
-        .registry()?
+) -> Result<Json<PluginDetail>, ApiError> {
+    let registry = state.registry()?;
+    registry
         .get(&name)
-        .map(Json)
+        .map(|view| Json(PluginDetail::of(registry, view)))
         .ok_or_else(|| ApiError::new("not_found", format!("no plugin named {name}")))
 }
 

@@ -205,6 +205,34 @@ impl Hub {
         }
     }
 
+    /// Sends an agent's event (`agent.state`) to the supervisors who see any of its
+    /// `campaigns`, for the live board; the agent's own connections got it already.
+    pub fn agent_to_supervisors(
+        &self,
+        agent: i64,
+        kind: &str,
+        data: &dyn std::fmt::Display,
+        campaigns: &[i64],
+    ) {
+        let body = body(kind, data);
+        let mut inner = self.lock();
+        let ids: Vec<u64> = inner
+            .supervisors
+            .iter()
+            .copied()
+            .filter(|id| {
+                inner.connections.get(id).is_some_and(|c| {
+                    c.viewer.user_id != agent
+                        && (c.viewer.scope.is_none()
+                            || campaigns.iter().any(|&k| in_scope(&c.viewer, k)))
+                })
+            })
+            .collect();
+        for id in ids {
+            send(&mut inner, id, &body);
+        }
+    }
+
     /// Cuts every connection of a user (logged out).
     pub fn disconnect_user(&self, user: i64) {
         let mut inner = self.lock();
@@ -354,6 +382,36 @@ mod tests {
             other_boss.frames.try_recv().is_err(),
             "another campaign's supervisor does not"
         );
+    }
+
+    #[test]
+    fn agent_states_reach_the_supervisors_of_its_campaigns() {
+        let hub = Arc::new(Hub::default());
+        let boss = |user_id, scope: Option<Vec<i64>>| {
+            hub.subscribe(
+                Viewer {
+                    user_id,
+                    supervises: true,
+                    scope: scope.map(Arc::from),
+                },
+                None,
+            )
+        };
+        let mut everything = boss(9, None);
+        let mut second = boss(10, Some(vec![2, 3]));
+        let mut other = boss(11, Some(vec![4]));
+        let mut peer = agent(&hub, 2);
+        hub.agent_to_supervisors(1, "agent.state", &json!({"id": 1}), &[1, 3]);
+        assert!(
+            everything.frames.try_recv().is_ok(),
+            "an unscoped supervisor"
+        );
+        assert!(second.frames.try_recv().is_ok(), "one who sees campaign 3");
+        assert!(
+            other.frames.try_recv().is_err(),
+            "not one of campaign 4 only"
+        );
+        assert!(peer.frames.try_recv().is_err(), "not another agent");
     }
 
     #[test]

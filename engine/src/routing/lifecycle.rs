@@ -7,7 +7,7 @@ use super::core::RouterCore;
 use super::effects::{Audience, BotCall, BotStage, Event, EventData, Outgoing, Trigger};
 use super::live::{Conversation, state, timer};
 use crate::conversations::Content;
-use crate::store::LiveConversationRow;
+use crate::store::{LiveConversationRow, MessageEventRow};
 
 /// An inbound message, as intake hands it to the router.
 #[derive(Debug, Clone)]
@@ -89,6 +89,34 @@ impl RouterCore {
                 other_agent: c.row.transfer_to_agent_id,
                 campaign: c.row.campaign_id,
                 conversation: Some(id),
+            },
+            transient: true,
+        });
+    }
+
+    /// A message of a conversation the router holds was queued, sent, delivered, read or
+    /// failed: tells its agents and spies, who re-read it. Not the campaign's supervisors: a
+    /// board has no use for each tick.
+    pub(super) fn message_updated(&mut self, update: &MessageEventRow, now: i64) {
+        let Some(c) = self.conversations.get(&update.conversation_id) else {
+            return;
+        };
+        let status = update.kind.strip_prefix("message.").unwrap_or(&update.kind);
+        self.fx.events.push(Event {
+            kind: "message.updated",
+            at_ms: now,
+            conversation: Some(update.conversation_id),
+            message: Some(update.message_id),
+            data: EventData::Json(json!({
+                "id": update.message_id,
+                "conversation_id": update.conversation_id,
+                "status": status,
+            })),
+            audience: Audience {
+                agent: c.row.agent_id,
+                other_agent: c.row.transfer_to_agent_id,
+                campaign: None,
+                conversation: Some(update.conversation_id),
             },
             transient: true,
         });

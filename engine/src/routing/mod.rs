@@ -23,6 +23,7 @@ pub mod fallback;
 pub mod hub;
 pub mod lifecycle;
 pub mod live;
+pub mod message_feed;
 pub mod pass;
 pub mod schedule;
 pub mod service_level;

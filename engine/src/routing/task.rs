@@ -24,7 +24,7 @@ use super::lifecycle::Inbound;
 use super::live::Presence;
 use super::pass::route_pass;
 use crate::plugins::Registry;
-use crate::store::{Store, StoreError};
+use crate::store::{MessageEventRow, Store, StoreError};
 
 /// Runs bot plugins for the router (the real one builds the bot's context from the store).
 #[async_trait::async_trait]
@@ -121,6 +121,7 @@ type Reply = oneshot::Sender<Result<(), RoutingError>>;
 
 enum Command {
     Inbound(Vec<Inbound>),
+    MessageEvents(Vec<MessageEventRow>),
     Connect(i64),
     Disconnect(i64),
     Act(Action, Reply),
@@ -192,6 +193,12 @@ impl Router {
         if !messages.is_empty() {
             let _ = self.tx.send(Command::Inbound(messages));
         }
+    }
+
+    /// Message events the feed read from the log (`message::feed`). False once the router
+    /// task is gone.
+    pub fn message_events(&self, events: Vec<MessageEventRow>) -> bool {
+        events.is_empty() || self.tx.send(Command::MessageEvents(events)).is_ok()
     }
 
     /// A user's WebSocket opened.
@@ -341,6 +348,11 @@ impl Task {
                         }
                     }
                     self.core.inbound(m, now);
+                }
+            }
+            Command::MessageEvents(events) => {
+                for event in &events {
+                    self.core.message_updated(event, now);
                 }
             }
             Command::Connect(user) => self.core.connect(user, now),
@@ -542,6 +554,15 @@ impl Task {
     fn carry_out(&mut self, effects: Effects) {
         for event in effects.events.iter().filter(|e| !e.transient) {
             self.deps.hub.publish(event);
+            // The board shows every agent's state: its supervisors get it too.
+            if event.kind == "agent.state"
+                && let Some(agent) = event.audience.agent
+            {
+                let campaigns = self.core.memberships(agent);
+                self.deps
+                    .hub
+                    .agent_to_supervisors(agent, event.kind, &event.data, &campaigns);
+            }
         }
         self.figures_due
             .extend(effects.queues_changed.iter().copied());

@@ -61,5 +61,6 @@ pub async fn start(
     })
     .await?;
     let _ = messaging.router.set(router.clone());
+    super::message_feed::spawn(messaging.store.clone(), router.clone());
     Ok(router)
 }

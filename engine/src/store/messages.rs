@@ -184,6 +184,19 @@ pub struct IntakeBatch {
     pub poll_cursor: Option<String>,
 }
 
+/// A message's event from the event log: it was queued, sent, delivered, read, failed…
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageEventRow {
+    /// The event's id (increasing).
+    pub id: i64,
+    /// `message.queued`, `message.sent`, `message.delivered`, `message.read`, `message.failed`…
+    pub kind: String,
+    /// Its conversation.
+    pub conversation_id: i64,
+    /// The message.
+    pub message_id: i64,
+}
+
 /// What storing one item did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IntakeOutcome {
@@ -393,6 +406,10 @@ pub struct ConversationFilter {
     pub agent_id: Option<i64>,
     /// Only open (true) or ended (false) ones.
     pub open: Option<bool>,
+    /// Only those closed with this disposition.
+    pub disposition: Option<String>,
+    /// Only those with a message containing this text (case-insensitive for ASCII).
+    pub text: Option<String>,
 }
 
 /// A stored contact.

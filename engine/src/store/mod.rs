@@ -42,8 +42,9 @@ pub use dialer::{
 pub use error::StoreError;
 pub use messages::{
     ConsentChange, ContactKey, ContactRow, ConversationFilter, ConversationRow, IntakeBatch,
-    IntakeItem, IntakeOutcome, MediaJob, MediaResult, MediaRow, MessageRow, MessageStatus,
-    NewInbound, NewMedia, NewOutbound, OutboundJob, SendResult, StatusUpdate, TemplateStatusUpdate,
+    IntakeItem, IntakeOutcome, MediaJob, MediaResult, MediaRow, MessageEventRow, MessageRow,
+    MessageStatus, NewInbound, NewMedia, NewOutbound, OutboundJob, SendResult, StatusUpdate,
+    TemplateStatusUpdate,
 };
 pub use plugins::{ActivePlugin, NewPluginVersion, PluginVersionRow};
 pub use routing::{
@@ -419,6 +420,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// One conversation's live fields, whatever its state.
     async fn live_conversation(&self, id: i64) -> Result<Option<LiveConversationRow>, StoreError>;
+
+    /// Message events of conversations (`message.queued`, `message.sent`, `message.read`…)
+    /// logged after event `after`, oldest first, at most `limit`: what the live feed pushes.
+    async fn message_events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageEventRow>, StoreError>;
+
+    /// The id of the last event logged (0 with none).
+    async fn last_event_id(&self) -> Result<i64, StoreError>;
 
     /// Saves one routing step in one transaction: conversations whole (their timers replaced),
     /// agents' states and events.

@@ -117,8 +117,11 @@ async function logout() {
   showLogin();
 }
 
+let routeSeq = 0;
+
 async function route() {
   if (!session.user || !main) return;
+  const seq = ++routeSeq;
   const [path, ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const found = routes.find((r) => r.path === path && hasRole(r.role));
   if (!found) {
@@ -138,6 +141,9 @@ async function route() {
     return;
   }
   await import(found.module);
+  // Another route began while the module loaded (a slow first page, then a click): the
+  // latest wins, or the earlier page would replace it when its import finishes.
+  if (seq !== routeSeq) return;
   const page = document.createElement(found.tag);
   page.params = params;
   currentPage = page;

@@ -85,6 +85,10 @@ pub struct Desk {
     pub conversations: Vec<ConversationView>,
     /// Conversations offered to the agent now (offer mode), to accept or reject.
     pub offers: Vec<i64>,
+    /// Conversations being transferred to the agent, to accept or decline.
+    pub transfers_in: Vec<i64>,
+    /// Conversations the agent is transferring, until taken or returned.
+    pub transfers_out: Vec<i64>,
     pub campaigns: Vec<DeskCampaign>,
     pub breaks: Vec<BreakView>,
 }
@@ -100,13 +104,26 @@ pub async fn desk(
     let me = principal.user_id;
     let memberships = router.memberships(me).await;
     let board = router.board(move |c| memberships.contains(&c)).await?;
-    let offers = router
+    let (offers, transfers_in, transfers_out) = router
         .inspect(move |core| {
-            core.conversations
-                .values()
-                .filter(|c| c.offer.is_some_and(|(agent, _)| agent == me))
-                .map(|c| c.row.id)
-                .collect::<Vec<i64>>()
+            let ids = |keep: &dyn Fn(&crate::routing::live::Conversation) -> bool| {
+                let mut ids: Vec<i64> = core
+                    .conversations
+                    .values()
+                    .filter(|c| keep(c))
+                    .map(|c| c.row.id)
+                    .collect();
+                ids.sort_unstable();
+                ids
+            };
+            let transferring = |c: &crate::routing::live::Conversation| {
+                c.row.state == crate::routing::live::state::TRANSFERRING
+            };
+            (
+                ids(&|c| c.offer.is_some_and(|(agent, _)| agent == me)),
+                ids(&|c| transferring(c) && c.row.transfer_to_agent_id == Some(me)),
+                ids(&|c| transferring(c) && c.row.transfer_from_agent_id == Some(me)),
+            )
         })
         .await?;
     let mut conversations = store
@@ -118,6 +135,15 @@ pub async fn desk(
         })
         .await?;
     conversations.retain(|c| c.agent_id == Some(me));
+    // A conversation being transferred is held by nobody: it shows on both agents' desks
+    // (the target accepts or declines it; the sender sees it pending).
+    for &id in transfers_in.iter().chain(&transfers_out) {
+        if !conversations.iter().any(|c| c.id == id)
+            && let Some(row) = store.conversation(id).await?
+        {
+            conversations.push(row);
+        }
+    }
     let campaigns = store.campaigns().await?;
     let desk_campaigns = campaigns
         .into_iter()
@@ -149,6 +175,8 @@ pub async fn desk(
         agent: board.agents.into_iter().find(|a| a.agent_id == me),
         conversations: conversations.into_iter().map(conversation_view).collect(),
         offers,
+        transfers_in,
+        transfers_out,
         campaigns: desk_campaigns,
         breaks,
     }))

@@ -7,6 +7,7 @@ pub mod blacklist;
 pub mod campaigns;
 pub mod connectors;
 pub mod desk;
+pub mod desk_context;
 pub mod dialers;
 pub mod dnc;
 pub mod login;
@@ -14,6 +15,7 @@ pub mod media;
 pub mod messages;
 pub mod openapi;
 pub mod recordings;
+pub mod reports;
 pub mod sandbox;
 pub mod supervise;
 pub mod templates;
@@ -42,10 +44,12 @@ pub fn admin_routes() -> Router<AppState> {
 pub fn signed_in_routes() -> Router<AppState> {
     login::router()
         .merge(desk::router())
+        .merge(desk_context::router())
         .merge(messages::visible_router())
         .merge(media::visible_router())
         .merge(recordings::router())
         .merge(supervise::router())
+        .merge(reports::router())
         .route("/api/v1/ws", axum::routing::get(super::ws::upgrade))
 }
 

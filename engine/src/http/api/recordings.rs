@@ -42,6 +42,12 @@ pub struct SearchQuery {
     pub business_number: Option<String>,
     pub campaign_id: Option<i64>,
     pub agent_id: Option<i64>,
+    /// Closed with this disposition.
+    pub disposition: Option<String>,
+    /// A message contains this text.
+    pub text: Option<String>,
+    /// Only open (true) or ended (false) conversations.
+    pub open: Option<bool>,
     /// Only ids below this (the last id of the previous page).
     pub before: Option<i64>,
     /// Page size, 1–500 (default 50).
@@ -93,6 +99,9 @@ pub async fn search(
         business_number: number(&query.business_number)?,
         campaigns: query.campaign_id.map(|c| vec![c]),
         agent_id: query.agent_id,
+        disposition: query.disposition.filter(|d| !d.trim().is_empty()),
+        text: query.text.filter(|t| !t.trim().is_empty()),
+        open: query.open,
         ..ConversationFilter::default()
     };
     match principal.role {

@@ -1,5 +1,7 @@
 //! The sandbox provider's endpoints: where sandbox connectors send (`/sandbox/{id}/outbox`),
-//! and the API to read what they sent and to inject customer messages and statuses.
+//! and the API to read what they sent and to inject customer messages and statuses. The
+//! customer simulator of the web client is built on these, so a supervisor (who may not read
+//! `/api/v1/connectors`) can list the sandbox connectors here.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -20,6 +22,7 @@ pub fn public_router() -> Router<AppState> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/sandbox", get(connectors))
         .route("/api/v1/sandbox/{id}/outbox", get(outbox))
         .route("/api/v1/sandbox/{id}/inbound", post(inbound))
         .route("/api/v1/sandbox/{id}/status", post(status))
@@ -46,27 +49,98 @@ async fn outbox_post(
     Ok((StatusCode::CREATED, Json(json!({ "id": kept.id }))))
 }
 
-/// Cursor over the outbox.
+/// A sandbox connector, as the customer simulator needs it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SandboxConnector {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Business numbers customers write to.
+    pub numbers: Vec<String>,
+    /// `whatsapp` or `sms` (the sandbox config's `channel`).
+    pub channel: String,
+    /// Whether it sends and receives.
+    pub enabled: bool,
+}
+
+/// The connectors using the sandbox provider, by id.
+#[utoipa::path(get, path = "/api/v1/sandbox", tag = "sandbox",
+    responses((status = 200, body = [SandboxConnector])))]
+pub async fn connectors(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<SandboxConnector>>, ApiError> {
+    let mut list: Vec<SandboxConnector> = state
+        .messaging()?
+        .connectors
+        .all()
+        .iter()
+        .filter(|c| c.plugin == "sandbox")
+        .map(|c| {
+            let config: Value = serde_json::from_str(&c.config).unwrap_or(Value::Null);
+            SandboxConnector {
+                id: c.id,
+                name: c.name.clone(),
+                numbers: c.numbers.iter().map(|n| n.number.clone()).collect(),
+                channel: config["channel"].as_str().unwrap_or("whatsapp").to_owned(),
+                enabled: c.enabled,
+            }
+        })
+        .collect();
+    list.sort_by_key(|c| c.id);
+    Ok(Json(list))
+}
+
+/// Cursor and filter over the outbox.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OutboxQuery {
     /// Only messages after this position.
     pub after: Option<u64>,
+    /// Only messages to this number.
+    pub to: Option<String>,
 }
 
-/// What a sandbox connector sent (the last 1 000).
+/// A sent message with what the engine knows of it since.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxItem {
+    /// What the sandbox kept.
+    #[serde(flatten)]
+    pub message: SandboxMessage,
+    /// The engine message's status now (`sent`, `delivered`, `read`, `failed`…); absent when
+    /// the message is not the engine's.
+    pub status: Option<String>,
+    /// The failure's code, when failed.
+    pub error_code: Option<String>,
+}
+
+/// What a sandbox connector sent (the last 1 000), each with its current status.
 #[utoipa::path(get, path = "/api/v1/sandbox/{id}/outbox", tag = "sandbox", params(OutboxQuery),
-    responses((status = 200, body = [SandboxMessage])))]
+    responses((status = 200, body = [OutboxItem])))]
 pub async fn outbox(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(query): Query<OutboxQuery>,
-) -> Result<Json<Vec<SandboxMessage>>, ApiError> {
-    Ok(Json(
-        state
-            .messaging()?
-            .sandbox
-            .outbox(id, query.after.unwrap_or(0)),
-    ))
+) -> Result<Json<Vec<OutboxItem>>, ApiError> {
+    let messaging = state.messaging()?;
+    let to = query.to.as_deref().map(str::trim);
+    let kept = messaging
+        .sandbox
+        .outbox(id, query.after.unwrap_or(0))
+        .into_iter()
+        .filter(|m| to.is_none_or(|to| m.to["number"].as_str() == Some(to)));
+    let mut items = Vec::new();
+    for message in kept {
+        let row = match message.message_id.and_then(|m| i64::try_from(m).ok()) {
+            Some(message_id) => messaging.store.message(message_id).await?,
+            None => None,
+        };
+        items.push(OutboxItem {
+            status: row.as_ref().map(|r| r.status.clone()),
+            error_code: row.and_then(|r| r.error_code),
+            message,
+        });
+    }
+    Ok(Json(items))
 }
 
 /// What an injection stored.

@@ -104,6 +104,9 @@ pub(super) async fn conversations(
          AND (?7 IS NULL OR c.campaign_id IN (SELECT value FROM json_each(?7))) \
          AND (?8 IS NULL OR c.agent_id = ?8 OR c.previous_agent_id = ?8) \
          AND (?9 IS NULL OR c.open = ?9) \
+         AND (?11 IS NULL OR c.disposition = ?11) \
+         AND (?12 IS NULL OR EXISTS (SELECT 1 FROM messages m \
+              WHERE m.conversation_id = c.id AND m.content LIKE ?12 ESCAPE '\\')) \
          ORDER BY c.id DESC LIMIT ?10"
     ))
     .bind(filter.before.unwrap_or(i64::MAX))
@@ -116,9 +119,31 @@ pub(super) async fn conversations(
     .bind(filter.agent_id)
     .bind(filter.open)
     .bind(filter.limit)
+    .bind(&filter.disposition)
+    .bind(filter.text.as_deref().map(like_pattern))
     .fetch_all(pool)
     .await?;
     rows.iter().map(conversation_row).collect()
+}
+
+/// `%text%` for LIKE, with `%`, `_` and the escape itself taken literally. Message content is
+/// stored as JSON, so the text is matched as JSON would write it (quotes and backslashes
+/// escaped).
+fn like_pattern(text: &str) -> String {
+    let json = serde_json::to_string(text).unwrap_or_default();
+    let inner = json
+        .get(1..json.len().saturating_sub(1))
+        .unwrap_or_default();
+    let mut pattern = String::with_capacity(inner.len() + 2);
+    pattern.push('%');
+    for ch in inner.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// One contact.

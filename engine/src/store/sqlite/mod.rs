@@ -13,6 +13,7 @@ mod catalog;
 mod checkpoint;
 mod connectors;
 mod dialer;
+mod feed;
 mod history;
 mod intake;
 mod media;
@@ -577,6 +578,18 @@ impl Store for SqliteStore {
 
     async fn live_conversation(&self, id: i64) -> Result<Option<LiveConversationRow>, StoreError> {
         routing::one(&self.readers, id).await
+    }
+
+    async fn message_events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageEventRow>, StoreError> {
+        feed::message_events_after(&self.readers, after, limit).await
+    }
+
+    async fn last_event_id(&self) -> Result<i64, StoreError> {
+        feed::last_event_id(&self.readers).await
     }
 
     async fn save_routing(&self, write: RoutingWrite) -> Result<(), StoreError> {

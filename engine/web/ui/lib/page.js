@@ -15,6 +15,9 @@ export class Page extends HTMLElement {
   }
 
   connectedCallback() {
+    // Kept: a load still in flight when the user signs out finishes against this user, on a
+    // page no longer shown, instead of failing on a null session.
+    this.signedInUser = session.user;
     this.classList.add('page');
     this.own(listen(window, 'sb:language', () => this.render()));
     this.own(live.onResync(() => this.load()));
@@ -40,7 +43,7 @@ export class Page extends HTMLElement {
 
   /** The signed-in user. */
   get user() {
-    return session.user;
+    return this.signedInUser || session.user;
   }
 }
 
