@@ -118,7 +118,7 @@ async fn login_sets_an_http_only_strict_cookie_and_me_answers_with_it() {
     assert_eq!(
         body["user"],
         json!({"id": id, "username": "Alice", "display_name": "Alice", "role": "agent",
-               "max_concurrent": 5, "campaign_scope": null})
+               "max_concurrent": 5, "campaign_scope": null, "language": "en"})
     );
     let browser = Browser {
         cookie: cookie.split(';').next().expect("pair").to_owned(),
