@@ -212,10 +212,10 @@ async fn a_transfer_shows_on_both_desks_until_taken() {
     let assigned =
         desk::wait_conversation(&server, conversation, |c| c["state"] == "assigned").await;
     // Whoever got it transfers it to the other.
-    let (from, to, to_socket) = if assigned["agent_id"] == ana.id {
-        (&ana, &bob, &mut bob_socket)
+    let (from, to, from_socket, to_socket) = if assigned["agent_id"] == ana.id {
+        (&ana, &bob, &mut ana_socket, &mut bob_socket)
     } else {
-        (&bob, &ana, &mut ana_socket)
+        (&bob, &ana, &mut bob_socket, &mut ana_socket)
     };
     desk::call(
         &server,
@@ -250,6 +250,13 @@ async fn a_transfer_shows_on_both_desks_until_taken() {
         204,
     )
     .await;
+    // The agent who made the transfer hears that it was taken.
+    let taken = from_socket
+        .until("conversation.assigned", |d| {
+            d["id"] == conversation && d["transfer"] == true
+        })
+        .await;
+    assert_eq!(taken["data"]["agent_id"], to.id, "{taken}");
     let target = desk::call(&server, &to.token, Method::GET, "/api/v1/desk", None, 200).await;
     assert_eq!(target["transfers_in"], json!([]), "{target}");
     assert!(

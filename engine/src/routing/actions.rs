@@ -184,7 +184,9 @@ impl RouterCore {
             )));
         }
         let campaign = c.row.campaign_id.unwrap_or(0);
-        let from = c.row.transfer_from_agent_id.take();
+        // Left on the row until the event is out, so the agent who made the transfer hears
+        // that it was taken.
+        let from = c.row.transfer_from_agent_id;
         c.row.transfer_to_agent_id = None;
         c.row.state = state::ASSIGNED.into();
         c.row.agent_id = Some(agent);
@@ -203,6 +205,9 @@ impl RouterCore {
             now,
             json!({ "agent_id": agent, "transfer": true }),
         );
+        if let Some(c) = self.conversations.get_mut(&id) {
+            c.row.transfer_from_agent_id = None;
+        }
         Ok(())
     }
 

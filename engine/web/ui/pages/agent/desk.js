@@ -41,7 +41,6 @@ class Desk extends Page {
     this.own(() => {
       this.view?.destroy();
       this.stateSwitch?.destroy();
-      clearTimeout(this.pendingTimer);
       clearTimeout(this.reloadTimer);
       restoreTitle();
     });
@@ -103,9 +102,6 @@ class Desk extends Page {
   }
 
   apply() {
-    // No event tells the sender that its transfer was taken: re-read while one is pending.
-    clearTimeout(this.pendingTimer);
-    if (this.data.transfers_out?.length) this.pendingTimer = setTimeout(() => this.load(), 4000);
     this.stateSwitch.update(this.data.agent, this.data.breaks);
     this.startButton.disabled = !(this.data.campaigns || []).some((c) => (c.numbers || []).length);
     this.inbox.draw();
