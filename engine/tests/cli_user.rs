@@ -1,15 +1,14 @@
 //! `switchboard user add|list|passwd` as an operator runs them: the real binary on a data
 //! directory, before the server starts and while it runs; then signing in over HTTP.
 
+mod common;
+
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
+use common::{Engine, TOKEN};
 use serde_json::{Value, json};
-
-const TOKEN: &str = "cli-user-test-admin-token-0123456789";
 
 /// `switchboard <args> --data-dir <dir>` at the cheapest password cost, `input` on stdin.
 fn switchboard(dir: &Path, args: &[&str], input: &str) -> Output {
@@ -41,36 +40,6 @@ fn switchboard(dir: &Path, args: &[&str], input: &str) -> Output {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("utf-8")
-}
-
-fn serve(dir: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .env("SWITCHBOARD_ADMIN_TOKEN", TOKEN)
-        .env("SWITCHBOARD_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the server")
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while Instant::now() < deadline {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not become ready");
 }
 
 /// Signs in; the status and the `sb_session=…` cookie pair.
@@ -132,18 +101,13 @@ async fn users_added_with_the_cli_sign_in_to_the_server() {
         .collect();
     assert_eq!(names, ["admin", "alice"]);
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let mut server = serve(dir.path(), port);
-    wait_ready(&client, &base).await;
+    // Killed when dropped, so a failing assertion leaves no server behind.
+    let engine = Engine::start(dir.path()).await;
+    let (client, base) = (&engine.client, engine.base.as_str());
 
-    let (status, cookie) = login(&client, &base, "alice", "first password").await;
+    let (status, cookie) = login(client, base, "alice", "first password").await;
     assert_eq!(status, 200);
-    let (status, who) = me(&client, &base, &cookie).await;
+    let (status, who) = me(client, base, &cookie).await;
     assert_eq!((status, &who["user"]["role"]), (200, &json!("supervisor")));
 
     // While the server runs: a generated password, printed once; the old session ends.
@@ -153,12 +117,9 @@ async fn users_added_with_the_cli_sign_in_to_the_server() {
         .find_map(|line| line.strip_prefix("password (shown once): "))
         .expect("a generated password")
         .to_owned();
-    assert_eq!(me(&client, &base, &cookie).await.0, 401);
-    assert_eq!(
-        login(&client, &base, "alice", "first password").await.0,
-        401
-    );
-    assert_eq!(login(&client, &base, "alice", &password).await.0, 200);
+    assert_eq!(me(client, base, &cookie).await.0, 401);
+    assert_eq!(login(client, base, "alice", "first password").await.0, 401);
+    assert_eq!(login(client, base, "alice", &password).await.0, 200);
 
     let response = client
         .get(format!("{base}/api/v1/users"))
@@ -172,6 +133,5 @@ async fn users_added_with_the_cli_sign_in_to_the_server() {
         "the admin token still works"
     );
 
-    let _ = server.kill();
-    let _ = server.wait();
+    engine.kill();
 }

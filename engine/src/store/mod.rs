@@ -208,6 +208,9 @@ pub trait Store: Send + Sync + 'static {
     /// One message.
     async fn message(&self, id: i64) -> Result<Option<MessageRow>, StoreError>;
 
+    /// The messages of `ids` that exist, in no particular order: one read for a list.
+    async fn messages(&self, ids: &[i64]) -> Result<Vec<MessageRow>, StoreError>;
+
     /// A conversation's messages with ids above `after_id`, oldest first.
     async fn messages_of(
         &self,

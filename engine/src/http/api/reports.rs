@@ -12,6 +12,7 @@ use crate::clock;
 use crate::http::auth::{Principal, Role};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
+use crate::routing::campaign::CampaignSettings;
 use crate::routing::service_level::{SlCounter, SlSample};
 
 /// Routes; the handler checks the role.
@@ -75,13 +76,6 @@ pub async fn hourly(
     principal: Principal,
     Query(query): Query<HourlyQuery>,
 ) -> Result<Json<HourlyReport>, ApiError> {
-    principal.require(Role::Supervisor)?;
-    if !principal.sees_campaign(query.campaign_id) {
-        return Err(ApiError::new(
-            "forbidden",
-            "that campaign is not in your scope",
-        ));
-    }
     let tz_name = query.tz.as_deref().unwrap_or("UTC");
     let tz = jiff::tz::TimeZone::get(tz_name)
         .map_err(|_| ApiError::new("invalid", format!("tz: `{tz_name}` is not a time zone")))?;
@@ -95,24 +89,9 @@ pub async fn hourly(
             .date(),
     };
     let hours = hour_starts(date, &tz)?;
-    let store = &state.messaging()?.store;
-    let campaign = store
-        .campaign(query.campaign_id)
-        .await?
-        .ok_or_else(|| ApiError::new("not_found", format!("no campaign {}", query.campaign_id)))?;
-    let settings: crate::routing::campaign::CampaignSettings =
-        serde_json::from_str(&campaign.settings).unwrap_or_default();
     let (from, to) = (hours[0].1, hours[hours.len() - 1].1);
-    let samples: Vec<SlSample> = store
-        .service_level_samples(query.campaign_id, from, to)
-        .await?
-        .into_iter()
-        .map(|(queued_ms, first_reply_ms, abandoned_ms)| SlSample {
-            queued_ms,
-            first_reply_ms,
-            abandoned_ms,
-        })
-        .collect();
+    let (settings, samples) =
+        campaign_samples(&state, &principal, query.campaign_id, from, to).await?;
     let threshold = i64::from(settings.service_level_secs) * 1000;
     let rows = by_hour(&samples, threshold, &hours);
     let whole = summarize(&samples, threshold);
@@ -126,6 +105,42 @@ pub async fn hourly(
         avg_wait_secs: whole.avg_wait_secs,
         hours: rows,
     }))
+}
+
+/// What both service-level reports start from: the campaign's settings (its threshold) and the
+/// conversations it queued between `from` and `to`, once the caller is known to be a supervisor
+/// who sees the campaign.
+pub(super) async fn campaign_samples(
+    state: &AppState,
+    principal: &Principal,
+    campaign_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<(CampaignSettings, Vec<SlSample>), ApiError> {
+    principal.require(Role::Supervisor)?;
+    if !principal.sees_campaign(campaign_id) {
+        return Err(ApiError::new(
+            "forbidden",
+            "that campaign is not in your scope",
+        ));
+    }
+    let store = &state.messaging()?.store;
+    let campaign = store
+        .campaign(campaign_id)
+        .await?
+        .ok_or_else(|| ApiError::new("not_found", format!("no campaign {campaign_id}")))?;
+    let settings: CampaignSettings = serde_json::from_str(&campaign.settings).unwrap_or_default();
+    let samples = store
+        .service_level_samples(campaign_id, from, to)
+        .await?
+        .into_iter()
+        .map(|(queued_ms, first_reply_ms, abandoned_ms)| SlSample {
+            queued_ms,
+            first_reply_ms,
+            abandoned_ms,
+        })
+        .collect();
+    Ok((settings, samples))
 }
 
 /// The starts of the day's hours in `tz` (hour of day, ms), and the next day's start last.

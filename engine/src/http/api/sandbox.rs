@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::providers::sandbox::{InjectMessage, InjectStatus, SandboxMessage};
-use crate::store::IntakeOutcome;
+use crate::store::{IntakeOutcome, MessageRow};
 
 pub fn public_router() -> Router<AppState> {
     Router::new().route("/sandbox/outbox", post(outbox_post))
@@ -123,23 +123,33 @@ pub async fn outbox(
 ) -> Result<Json<Vec<OutboxItem>>, ApiError> {
     let messaging = state.messaging()?;
     let to = query.to.as_deref().map(str::trim);
-    let kept = messaging
+    let kept: Vec<SandboxMessage> = messaging
         .sandbox
         .outbox(id, query.after.unwrap_or(0))
         .into_iter()
-        .filter(|m| to.is_none_or(|to| m.to["number"].as_str() == Some(to)));
-    let mut items = Vec::new();
-    for message in kept {
-        let row = match message.message_id.and_then(|m| i64::try_from(m).ok()) {
-            Some(message_id) => messaging.store.message(message_id).await?,
-            None => None,
-        };
-        items.push(OutboxItem {
-            status: row.as_ref().map(|r| r.status.clone()),
-            error_code: row.and_then(|r| r.error_code),
-            message,
-        });
-    }
+        .filter(|m| to.is_none_or(|to| m.to["number"].as_str() == Some(to)))
+        .collect();
+    let engine_id = |m: &SandboxMessage| m.message_id.and_then(|id| i64::try_from(id).ok());
+    let ids: Vec<i64> = kept.iter().filter_map(engine_id).collect();
+    // One read for the page (up to 1 000 messages): the simulator polls this.
+    let mut rows: std::collections::HashMap<i64, MessageRow> = messaging
+        .store
+        .messages(&ids)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    let items = kept
+        .into_iter()
+        .map(|message| {
+            let row = engine_id(&message).and_then(|id| rows.remove(&id));
+            OutboxItem {
+                status: row.as_ref().map(|r| r.status.clone()),
+                error_code: row.and_then(|r| r.error_code),
+                message,
+            }
+        })
+        .collect();
     Ok(Json(items))
 }
 

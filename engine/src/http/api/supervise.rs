@@ -68,21 +68,7 @@ pub async fn service_level(
     principal: Principal,
     Query(query): Query<ServiceLevelQuery>,
 ) -> Result<Json<ServiceLevelReport>, ApiError> {
-    use crate::routing::service_level::{SlSample, by_interval, service_level as overall};
-    principal.require(Role::Supervisor)?;
-    if !principal.sees_campaign(query.campaign_id) {
-        return Err(ApiError::new(
-            "forbidden",
-            "that campaign is not in your scope",
-        ));
-    }
-    let store = &state.messaging()?.store;
-    let campaign = store
-        .campaign(query.campaign_id)
-        .await?
-        .ok_or_else(|| ApiError::new("not_found", format!("no campaign {}", query.campaign_id)))?;
-    let settings: crate::routing::campaign::CampaignSettings =
-        serde_json::from_str(&campaign.settings).unwrap_or_default();
+    use crate::routing::service_level::{by_interval, service_level as overall};
     let instant = |v: &str| {
         v.parse::<jiff::Timestamp>()
             .map(|t| t.as_millisecond())
@@ -107,16 +93,8 @@ pub async fn service_level(
             "give `from` before `to`, at most 2 000 intervals apart",
         ));
     }
-    let samples: Vec<SlSample> = store
-        .service_level_samples(query.campaign_id, from, to)
-        .await?
-        .into_iter()
-        .map(|(queued_ms, first_reply_ms, abandoned_ms)| SlSample {
-            queued_ms,
-            first_reply_ms,
-            abandoned_ms,
-        })
-        .collect();
+    let (settings, samples) =
+        super::reports::campaign_samples(&state, &principal, query.campaign_id, from, to).await?;
     let threshold = i64::from(settings.service_level_secs) * 1000;
     let intervals = by_interval(&samples, threshold, interval, from, to)
         .into_iter()

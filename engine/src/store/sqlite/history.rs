@@ -33,6 +33,24 @@ pub(super) async fn message(pool: &SqlitePool, id: i64) -> Result<Option<Message
     row.as_ref().map(message_row).transpose()
 }
 
+/// The messages of `ids` that exist.
+pub(super) async fn messages(
+    pool: &SqlitePool,
+    ids: &[i64],
+) -> Result<Vec<MessageRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::Value::from(ids.to_vec()).to_string();
+    let rows = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(list)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(message_row).collect()
+}
+
 /// A conversation's messages after `after_id`, oldest first.
 pub(super) async fn messages_of(
     pool: &SqlitePool,

@@ -289,6 +289,10 @@ impl Store for SqliteStore {
         history::message(&self.readers, id).await
     }
 
+    async fn messages(&self, ids: &[i64]) -> Result<Vec<MessageRow>, StoreError> {
+        history::messages(&self.readers, ids).await
+    }
+
     async fn messages_of(
         &self,
         conversation_id: i64,

@@ -29,6 +29,7 @@ class Desk extends Page {
     this.data = null;
     this.people = { agents: [], supervisors: [] };
     this.unread = new Map();
+    this.countedAt = new Map(); // conversation id → its last_message_at when its unread was counted
     this.offerInfo = new Map();
     this.selected = null;
     this.view = null;
@@ -173,14 +174,21 @@ class Desk extends Page {
   }
 
   /** Counts, per conversation, the customer's messages after the last one the agent saw. */
+  /**
+   * Counts the customer messages the agent has not seen, reading only the conversations with
+   * activity since their last count: the desk reloads on every event, and a reload must not
+   * cost a request per conversation.
+   */
   async countUnread() {
-    const ids = this.inboxConversations().map((c) => c.id);
-    forget(this.user.id, ids);
-    await Promise.all(ids.map(async (id) => {
+    const conversations = this.inboxConversations();
+    forget(this.user.id, conversations.map((c) => c.id));
+    await Promise.all(conversations.map(async ({ id, last_message_at: activity }) => {
       if (id === this.selected) { this.unread.set(id, 0); return; }
+      if (this.unread.has(id) && this.countedAt.get(id) === activity) return;
       try {
         const rows = await api.get(withQuery(`/api/v1/conversations/${id}/messages`, { after: seen(this.user.id, id), limit: 500 }));
         this.unread.set(id, rows.filter((m) => m.direction === 'in').length);
+        this.countedAt.set(id, activity);
       } catch {
         this.unread.delete(id);
       }
