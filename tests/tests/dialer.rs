@@ -845,7 +845,11 @@ async fn a_provider_limit_pauses_the_dialer_instead_of_burning_the_list() {
     let id = dialer(
         &server,
         "whatsapp",
-        json!({"connectors": [connector], "default_template": "hsm:promo:cliente"}),
+        // Paced so the refusal is back before the next send is granted: at full speed the
+        // sends already on the wire when it comes back (correctly) finish, and how many there
+        // are depends on the machine's load.
+        json!({"connectors": [connector], "default_template": "hsm:promo:cliente",
+               "interval_ms": 250}),
     )
     .await;
     let ok = |n: usize| {
