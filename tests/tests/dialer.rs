@@ -281,10 +281,12 @@ async fn an_interval_paces_sends_and_stop_halts_within_one_interval() {
     let after = outbox.requests().len();
     assert!(after <= at_stop + 1, "{at_stop} at stop, {after} later");
     let times: Vec<Instant> = sends(&outbox).iter().map(|(_, at)| *at).collect();
-    // 50 ms apart on average; after a stall the grid catches up, never closer than half.
+    // 50 ms apart on average. The dialer grants sends never closer than half a step (the
+    // pacer's unit tests hold that exactly); here they are timed where they arrive, after an
+    // HTTP hop on a loaded machine, which can squeeze one gap: no burst, not a strict floor.
     for pair in times.windows(2) {
         let gap = pair[1] - pair[0];
-        assert!(gap >= Duration::from_millis(20), "two sends {gap:?} apart");
+        assert!(gap >= Duration::from_millis(5), "two sends {gap:?} apart");
     }
     let span = times[times.len() - 1] - times[0];
     let average = span / (times.len() as u32 - 1);
