@@ -46,21 +46,13 @@ impl Keywords {
     }
 }
 
-/// Lowercase, accents off, surrounding spaces and punctuation off.
+/// Surrounding spaces and punctuation off, then folded (lowercase, accents off).
 fn fold(text: &str) -> String {
-    text.trim()
-        .trim_matches(|c: char| c.is_ascii_punctuation() || "¡¿".contains(c) || c.is_whitespace())
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'á' | 'à' | 'ä' | 'â' => 'a',
-            'é' | 'è' | 'ë' | 'ê' => 'e',
-            'í' | 'ì' | 'ï' | 'î' => 'i',
-            'ó' | 'ò' | 'ö' | 'ô' => 'o',
-            'ú' | 'ù' | 'ü' | 'û' => 'u',
-            other => other,
-        })
-        .collect()
+    super::fold::fold(
+        text.trim_matches(|c: char| {
+            c.is_ascii_punctuation() || "¡¿".contains(c) || c.is_whitespace()
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -408,7 +408,8 @@ pub struct ConversationFilter {
     pub open: Option<bool>,
     /// Only those closed with this disposition.
     pub disposition: Option<String>,
-    /// Only those with a message containing this text (case-insensitive for ASCII).
+    /// Only those with a message whose words contain this text, in any case and with or
+    /// without accents (`espana` finds "ESPAÑA").
     pub text: Option<String>,
 }
 

@@ -44,7 +44,8 @@ pub struct SearchQuery {
     pub agent_id: Option<i64>,
     /// Closed with this disposition.
     pub disposition: Option<String>,
-    /// A message contains this text.
+    /// A message's words (text, caption, template body, buttons) contain this, in any case and
+    /// with or without accents.
     pub text: Option<String>,
     /// Only open (true) or ended (false) conversations.
     pub open: Option<bool>,

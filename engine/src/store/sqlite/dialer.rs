@@ -12,6 +12,7 @@ use sqlx::{Row, SqlitePool};
 use super::history::ensure_contact;
 use super::intake::{event, open_conversation};
 use super::outbox;
+use super::search_text;
 use crate::store::{
     BeginSend, ContactKey, DialerRow, DncRow, MessageStatus, NewRecord, RecordRow, RecordState,
     SendEnd, SendResult, SpoolCount, StoreError,
@@ -343,9 +344,10 @@ pub(super) fn begin(
         let message_id: i64 = conn
             .prepare_cached(
                 "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, \
-                 direction, origin, kind, content, status, status_rank, attempts, sms_encoding, \
-                 sms_segments, created_ms, updated_ms) \
-                 VALUES (?, ?, ?, ?, 'out', 'dialer', ?, ?, 'sending', 1, 1, ?, ?, ?, ?) RETURNING id",
+                 direction, origin, kind, content, search_text, status, status_rank, attempts, \
+                 sms_encoding, sms_segments, created_ms, updated_ms) \
+                 VALUES (?, ?, ?, ?, 'out', 'dialer', ?, ?, ?, 'sending', 1, 1, ?, ?, ?, ?) \
+                 RETURNING id",
             )?
             .query_row(
                 params![
@@ -355,6 +357,7 @@ pub(super) fn begin(
                     conversation_id,
                     send.kind,
                     send.content,
+                    search_text::of_json(&send.content),
                     encoding,
                     segments,
                     at_ms,

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
+use crate::conversations::search::search_needle;
 use crate::store::{
     ContactKey, ContactRow, ConversationFilter, ConversationRow, MessageRow, StoreError,
 };
@@ -124,7 +125,7 @@ pub(super) async fn conversations(
          AND (?9 IS NULL OR c.open = ?9) \
          AND (?11 IS NULL OR c.disposition = ?11) \
          AND (?12 IS NULL OR EXISTS (SELECT 1 FROM messages m \
-              WHERE m.conversation_id = c.id AND m.content LIKE ?12 ESCAPE '\\')) \
+              WHERE m.conversation_id = c.id AND m.search_text LIKE ?12 ESCAPE '\\')) \
          ORDER BY c.id DESC LIMIT ?10"
     ))
     .bind(filter.before.unwrap_or(i64::MAX))
@@ -144,17 +145,13 @@ pub(super) async fn conversations(
     rows.iter().map(conversation_row).collect()
 }
 
-/// `%text%` for LIKE, with `%`, `_` and the escape itself taken literally. Message content is
-/// stored as JSON, so the text is matched as JSON would write it (quotes and backslashes
-/// escaped).
+/// `%text%` for LIKE over `messages.search_text`: folded as that column is (case and accents
+/// off), with `%`, `_` and the escape itself taken literally.
 fn like_pattern(text: &str) -> String {
-    let json = serde_json::to_string(text).unwrap_or_default();
-    let inner = json
-        .get(1..json.len().saturating_sub(1))
-        .unwrap_or_default();
-    let mut pattern = String::with_capacity(inner.len() + 2);
+    let needle = search_needle(text);
+    let mut pattern = String::with_capacity(needle.len() + 2);
     pattern.push('%');
-    for ch in inner.chars() {
+    for ch in needle.chars() {
         if matches!(ch, '%' | '_' | '\\') {
             pattern.push('\\');
         }

@@ -5,6 +5,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::search_text;
 use crate::store::{
     ConsentChange, IntakeBatch, IntakeItem, IntakeOutcome, MessageStatus, NewInbound, StatusUpdate,
     StoreError, TemplateStatusUpdate,
@@ -63,9 +64,9 @@ fn inbound(
     let inserted: Option<i64> = conn
         .prepare_cached(
             "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, direction, \
-             origin, provider_message_id, kind, content, raw, status, sms_encoding, sms_segments, \
-             provider_at_ms, created_ms, updated_ms) \
-             VALUES (?, ?, ?, ?, 'in', 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             origin, provider_message_id, kind, content, search_text, raw, status, sms_encoding, \
+             sms_segments, provider_at_ms, created_ms, updated_ms) \
+             VALUES (?, ?, ?, ?, 'in', 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (connector_id, provider_message_id) WHERE provider_message_id IS NOT NULL \
              DO NOTHING RETURNING id",
         )?
@@ -78,6 +79,7 @@ fn inbound(
                 message.provider_message_id,
                 message.kind,
                 message.content,
+                search_text::of_json(&message.content),
                 message.raw,
                 status.as_str(),
                 encoding,
@@ -358,10 +360,10 @@ fn queue_system_reply(
     Ok(conn
         .prepare_cached(
             "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, direction, \
-             origin, kind, content, status, next_attempt_ms, created_ms, updated_ms) \
-             VALUES (?, ?, ?, ?, 'out', 'system', 'text', ?, 'queued', ?, ?, ?) RETURNING id",
+             origin, kind, content, search_text, status, next_attempt_ms, created_ms, updated_ms) \
+             VALUES (?, ?, ?, ?, 'out', 'system', 'text', ?, ?, 'queued', ?, ?, ?) RETURNING id",
         )?
-        .query_row(params![connector_id, number_id, contact_id, conversation_id, content, now, now, now], |r| r.get(0))?)
+        .query_row(params![connector_id, number_id, contact_id, conversation_id, content, search_text::of_json(content), now, now, now], |r| r.get(0))?)
 }
 
 /// Applies a status to its message, or parks it.

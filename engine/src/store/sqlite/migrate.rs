@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "user_language",
         include_str!("migrations/0007_user_language.sql"),
     ),
+    (
+        8,
+        "message_search_text",
+        include_str!("migrations/0008_message_search_text.sql"),
+    ),
 ];
 
 /// Applies the migrations `conn`'s database has not seen yet.

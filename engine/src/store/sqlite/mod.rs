@@ -21,6 +21,7 @@ mod migrate;
 mod outbox;
 mod plugins;
 mod routing;
+mod search_text;
 mod sessions;
 #[cfg(test)]
 mod tests;
@@ -83,6 +84,7 @@ impl SqliteStore {
             .connect()
             .await?;
         migrate::run(&mut conn).await?;
+        search_text::backfill(&mut conn).await?;
         conn.close().await?;
         let writer = Writer::start(open_writer(path)?)
             .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;

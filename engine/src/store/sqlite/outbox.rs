@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::intake::{event, open_conversation, unpark};
+use super::search_text;
 use crate::store::{MessageStatus, NewOutbound, OutboundJob, SendResult, StoreError};
 
 /// Queues a message; opens a conversation when it has none. A writer job.
@@ -24,8 +25,9 @@ pub(super) fn enqueue(conn: &Connection, new: NewOutbound) -> Result<(i64, i64),
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO messages (connector_id, number_id, contact_id, conversation_id, direction, \
-             origin, kind, content, status, sms_encoding, sms_segments, next_attempt_ms, created_ms, \
-             updated_ms) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING id",
+             origin, kind, content, search_text, status, sms_encoding, sms_segments, next_attempt_ms, \
+             created_ms, updated_ms) \
+             VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING id",
         )?
         .query_row(
             params![
@@ -36,6 +38,7 @@ pub(super) fn enqueue(conn: &Connection, new: NewOutbound) -> Result<(i64, i64),
                 new.origin,
                 new.kind,
                 new.content,
+                search_text::of_json(&new.content),
                 encoding,
                 segments,
                 new.at_ms,
