@@ -278,3 +278,64 @@ async fn a_transfer_shows_on_both_desks_until_taken() {
         "{sender}"
     );
 }
+
+/// In offer mode the desk names each offer's customer and deadline, so the agent knows what
+/// it accepts; a rejected offer leaves the desk.
+#[tokio::test]
+async fn an_offer_on_the_desk_names_its_customer_and_deadline() {
+    const OFFER_NUMBER: &str = "+5491155554002";
+    const OFFER_CUSTOMER: &str = "+5491166664002";
+    let server = TestServer::start().await;
+    let connector = desk::sandbox(&server, "desk-offer", &[OFFER_NUMBER]).await;
+    let ana = desk::user(&server, "ana", "agent").await;
+    desk::campaign(
+        &server,
+        json!({"name": "offers", "numbers": [OFFER_NUMBER], "members": [{"user_id": ana.id}],
+               "settings": {"offer_timeout_secs": 90}}),
+    )
+    .await;
+    let mut socket = Socket::open(&server, &ana.token).await;
+    let id = desk::customer_says(&server, connector, OFFER_CUSTOMER, "hola").await;
+    socket
+        .until("conversation.offered", |d| {
+            d["id"] == id && d["offered_to"] == ana.id
+        })
+        .await;
+
+    let desk = desk::call(&server, &ana.token, Method::GET, "/api/v1/desk", None, 200).await;
+    assert_eq!(desk["offers"], json!([id]), "{desk}");
+    let offer = &desk["offered"][0];
+    assert_eq!(offer["conversation"]["id"], id, "{desk}");
+    assert_eq!(
+        offer["conversation"]["contact_number"], OFFER_CUSTOMER,
+        "{desk}"
+    );
+    let expires: jiff::Timestamp = offer["expires_at"]
+        .as_str()
+        .expect("expires_at")
+        .parse()
+        .expect("RFC 3339");
+    let left = expires.duration_since(jiff::Timestamp::now()).as_secs_f64();
+    assert!((60.0..=90.0).contains(&left), "{left} s left of 90: {desk}");
+    assert_eq!(
+        desk["conversations"],
+        json!([]),
+        "an offer is not held yet: {desk}"
+    );
+
+    desk::call(
+        &server,
+        &ana.token,
+        Method::POST,
+        &format!("/api/v1/conversations/{id}/reject"),
+        None,
+        204,
+    )
+    .await;
+    let desk = desk::call(&server, &ana.token, Method::GET, "/api/v1/desk", None, 200).await;
+    assert_eq!(
+        (desk["offers"].clone(), desk["offered"].clone()),
+        (json!([]), json!([])),
+        "{desk}"
+    );
+}

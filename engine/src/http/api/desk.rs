@@ -75,6 +75,14 @@ pub struct DeskCampaign {
     pub queue: Option<CampaignFigures>,
 }
 
+/// A conversation offered to the agent: whose it is, and until when it may be accepted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Offer {
+    pub conversation: ConversationView,
+    /// When the offer lapses and the conversation goes to the next agent.
+    pub expires_at: String,
+}
+
 /// Everything the agent page shows, in one read: what a client fetches after (re)connecting.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Desk {
@@ -85,6 +93,8 @@ pub struct Desk {
     pub conversations: Vec<ConversationView>,
     /// Conversations offered to the agent now (offer mode), to accept or reject.
     pub offers: Vec<i64>,
+    /// The same offers with their customer and deadline, for the agent to decide.
+    pub offered: Vec<Offer>,
     /// Conversations being transferred to the agent, to accept or decline.
     pub transfers_in: Vec<i64>,
     /// Conversations the agent is transferring, until taken or returned.
@@ -119,8 +129,17 @@ pub async fn desk(
             let transferring = |c: &crate::routing::live::Conversation| {
                 c.row.state == crate::routing::live::state::TRANSFERRING
             };
+            let mut offers: Vec<(i64, i64)> = core
+                .conversations
+                .values()
+                .filter_map(|c| match c.offer {
+                    Some((agent, due_ms)) if agent == me => Some((c.row.id, due_ms)),
+                    _ => None,
+                })
+                .collect();
+            offers.sort_unstable();
             (
-                ids(&|c| c.offer.is_some_and(|(agent, _)| agent == me)),
+                offers,
                 ids(&|c| transferring(c) && c.row.transfer_to_agent_id == Some(me)),
                 ids(&|c| transferring(c) && c.row.transfer_from_agent_id == Some(me)),
             )
@@ -142,6 +161,15 @@ pub async fn desk(
             && let Some(row) = store.conversation(id).await?
         {
             conversations.push(row);
+        }
+    }
+    let mut offered = Vec::with_capacity(offers.len());
+    for &(id, due_ms) in &offers {
+        if let Some(row) = store.conversation(id).await? {
+            offered.push(Offer {
+                conversation: conversation_view(row),
+                expires_at: clock::rfc3339(due_ms),
+            });
         }
     }
     let campaigns = store.campaigns().await?;
@@ -174,7 +202,8 @@ pub async fn desk(
         user_id: me,
         agent: board.agents.into_iter().find(|a| a.agent_id == me),
         conversations: conversations.into_iter().map(conversation_view).collect(),
-        offers,
+        offers: offers.into_iter().map(|(id, _)| id).collect(),
+        offered,
         transfers_in,
         transfers_out,
         campaigns: desk_campaigns,

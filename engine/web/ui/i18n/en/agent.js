@@ -30,9 +30,10 @@ export default {
   'desk.offer': 'Conversation #{id} offered',
   'desk.offer.accept': 'Accept',
   'desk.offer.reject': 'Reject',
+  'desk.offer.left': '{duration} left',
 
   'desk.notify.assigned': 'New conversation: {name}',
-  'desk.notify.offer': 'Conversation #{id} is offered to you',
+  'desk.notify.offer': 'Conversation #{id} is offered to you: {name}',
   'desk.notify.transfer': 'Transfer for you: {name}',
 
   'desk.earlier': 'Earlier conversations',

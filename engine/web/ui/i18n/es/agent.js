@@ -30,9 +30,10 @@ export default {
   'desk.offer': 'Te ofrecen la conversación #{id}',
   'desk.offer.accept': 'Aceptar',
   'desk.offer.reject': 'Rechazar',
+  'desk.offer.left': 'Quedan {duration}',
 
   'desk.notify.assigned': 'Nueva conversación: {name}',
-  'desk.notify.offer': 'Te ofrecen la conversación #{id}',
+  'desk.notify.offer': 'Te ofrecen la conversación #{id}: {name}',
   'desk.notify.transfer': 'Transferencia para vos: {name}',
 
   'desk.earlier': 'Conversaciones anteriores',

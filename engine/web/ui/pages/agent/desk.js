@@ -30,7 +30,6 @@ class Desk extends Page {
     this.people = { agents: [], supervisors: [] };
     this.unread = new Map();
     this.countedAt = new Map(); // conversation id → its last_message_at when its unread was counted
-    this.offerInfo = new Map();
     this.selected = null;
     this.view = null;
     this.known = null; // conversation ids already announced
@@ -42,6 +41,7 @@ class Desk extends Page {
     this.own(() => {
       this.view?.destroy();
       this.stateSwitch?.destroy();
+      this.inbox?.destroy();
       clearTimeout(this.reloadTimer);
       restoreTitle();
     });
@@ -59,6 +59,7 @@ class Desk extends Page {
     this.view = null;
     this.stateSwitch?.destroy();
     this.stateSwitch = new StateSwitch();
+    this.inbox?.destroy();
     this.inbox = new Inbox(this);
     this.chat = this.chat || new ChatPanel({ user: this.user });
     // The chat keeps its threads across language changes; only its words are redrawn.
@@ -220,7 +221,12 @@ class Desk extends Page {
       for (const key of current) {
         if (this.known.has(key)) continue;
         const id = Number(key.slice(1));
-        if (key.startsWith('o')) { announce(t('desk.notify.offer', { id })); continue; }
+        if (key.startsWith('o')) {
+          const offered = (this.data.offered || []).find((o) => o.conversation.id === id)?.conversation;
+          const name = offered?.contact_name || offered?.contact_number || t('desk.customer_unknown');
+          announce(t('desk.notify.offer', { id, name }));
+          continue;
+        }
         const c = this.inboxConversations().find((x) => x.id === id);
         const name = c?.contact_name || c?.contact_number || `#${id}`;
         const role = this.roleOf(id);
@@ -265,7 +271,6 @@ class Desk extends Page {
       return;
     }
     if (type.startsWith('conversation.')) {
-      if (type === 'conversation.offered' && data.offered_to === me) this.offerInfo.set(data.id, data);
       if (this.view && this.view.id === data.id && type === 'conversation.window_closed') this.view.loadContext();
       this.scheduleReload();
     }

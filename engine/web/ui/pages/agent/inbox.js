@@ -1,9 +1,10 @@
 // The inbox: the agent's open conversations (and transfers made to or by it), newest activity
 // first, each with its unread count; a search over customer name and number and a campaign
-// filter; conversations offered to the agent with accept and reject.
+// filter; conversations offered to the agent (customer, campaign, time left) with accept and
+// reject.
 
-import { h, replace } from '../../lib/dom.js';
-import { t, formatTime } from '../../lib/i18n.js';
+import { h, replace, every } from '../../lib/dom.js';
+import { t, formatTime, formatDuration } from '../../lib/i18n.js';
 
 export class Inbox {
   /** `desk` is the page: it knows campaigns, selection and the actions. */
@@ -28,6 +29,11 @@ export class Inbox {
         h('div', { class: 'inbox-filters' }, this.search, this.campaignSelect)),
       this.offers,
       this.list);
+    this.stopTicking = every(1000, () => this.tick());
+  }
+
+  destroy() {
+    this.stopTicking();
   }
 
   draw() {
@@ -82,14 +88,27 @@ export class Inbox {
   }
 
   drawOffers(d) {
-    const offers = d.offers || [];
-    replace(this.offers, offers.map((id) => {
-      const info = this.desk.offerInfo.get(id) || {};
+    this.deadlines = [];
+    replace(this.offers, (d.offered || []).map(({ conversation: c, expires_at }) => {
+      const id = c.id;
+      const name = c.contact_name || c.contact_number || t('desk.customer_unknown');
+      const left = h('span', { class: 'small offer-left', 'data-testid': 'offer-left' });
+      this.deadlines.push({ el: left, at: Date.parse(expires_at) });
       return h('div', { class: 'offer card', 'data-testid': 'offer', role: 'group', 'aria-label': t('desk.offer', { id }) },
-        h('p', {}, h('strong', {}, t('desk.offer', { id })), ' ', h('span', { class: 'muted small' }, this.desk.campaignName(info.campaign_id) || '')),
+        h('p', {}, h('strong', {}, t('desk.offer', { id }))),
+        h('p', { class: 'small' }, [name, this.desk.campaignName(c.campaign_id)].filter(Boolean).join(' · ')),
         h('div', { class: 'btn-row' },
           h('button', { type: 'button', class: 'btn btn-primary btn-small', onclick: () => this.desk.acceptOffer(id) }, t('desk.offer.accept')),
-          h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.desk.rejectOffer(id) }, t('desk.offer.reject'))));
+          h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.desk.rejectOffer(id) }, t('desk.offer.reject')),
+          left));
     }));
+    this.tick();
+  }
+
+  /** Counts each offer's time left down; the server takes it back when it lapses. */
+  tick() {
+    for (const { el, at } of this.deadlines || []) {
+      el.textContent = t('desk.offer.left', { duration: formatDuration((at - Date.now()) / 1000) });
+    }
   }
 }
