@@ -5,65 +5,30 @@
 // picker is the only way to write once the 24 h window is closed, supervisors' messages reach
 // the agent, and the desk at phone and laptop sizes.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, assertClean, signIn, screenshot, call } from './harness.mjs';
+import { openPage, assertClean, signIn, screenshot, call, useServerAndBrowser } from './harness.mjs';
+import * as demo from './demo.mjs';
 
 let server;
 let browser;
 const pages = [];
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const WAIT = { timeout: 30_000 };
+const { WAIT } = demo;
 
 async function deskOf(username, password, viewport) {
-  const page = await openPage(browser);
+  const page = await demo.openDesk(browser, server, username, password, viewport);
   pages.push(page);
-  await signIn(page, server.url, username, password);
-  // Signed in at laptop size (the sign-in helper waits for the full navigation), then resized.
-  if (viewport) await page.setViewportSize(viewport);
-  await page.goto(`${server.url}/#/desk`);
-  await page.locator('sb-desk [data-testid="inbox"]').waitFor(WAIT);
-  await page.locator('.live-status.live-open').waitFor(WAIT);
   return page;
 }
 
-/** What the sandbox sent to `to`, as text. */
-async function sentTo(to) {
-  const outbox = await call(server.url, server.token, 'GET', '/api/v1/sandbox/1/outbox');
-  return outbox.filter((m) => m.to?.number === to).map((m) => m.content?.text ?? m.content?.rendered ?? JSON.stringify(m.content));
-}
-
-async function waitSent(to, needle) {
-  const deadline = Date.now() + WAIT.timeout;
-  for (;;) {
-    const texts = await sentTo(to);
-    if (texts.some((text) => text.includes(needle))) return texts;
-    if (Date.now() > deadline) assert.fail(`nothing with ${JSON.stringify(needle)} sent to ${to}: ${JSON.stringify(texts)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function customerSays(from, text) {
-  return call(server.url, server.token, 'POST', '/api/v1/sandbox/1/inbound', { from, text });
-}
-
-/** A customer passes the demo's menu bot to Support; resolves with the conversation id. */
-async function customerToSupport(from) {
-  await customerSays(from, 'hola');
-  await waitSent(from, 'Support');
-  const answer = await customerSays(from, '2');
-  return answer.conversation_id;
-}
+const waitSent = (to, needle) => demo.waitSent(server, to, needle);
+const customerToSupport = (from) => demo.customerToSupport(server, from);
 
 async function openConversation(page, id) {
   await page.locator(`[data-testid="inbox-item"][data-id="${id}"]`).click();

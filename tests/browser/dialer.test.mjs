@@ -2,10 +2,10 @@
 // uploads with a progress bar that moves and ends, the server's answer shows; starting the
 // dialer moves its counters live; stop works; a do-not-call upload shows its answer.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, openPage, assertClean, signIn, screenshot, call,
+  openPage, assertClean, signIn, screenshot, call, useServerAndBrowser,
 } from './harness.mjs';
 
 const TIMEOUT = 20_000;
@@ -15,14 +15,9 @@ const REPEATED = 8;
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** `name;destination;message;extra` rows: valid ones, broken numbers, repeated numbers. */

@@ -3,6 +3,7 @@
 //
 //   startServer()                        → { url, token, stop(), logs() }
 //   launchBrowser()                      → Playwright Browser
+//   useServerAndBrowser(ready)           → both for a spec file: before its tests, stopped after
 //   openPage(browser, { viewport })      → Page (new context) that records errors
 //   assertClean(page, { ignore })        → throws if the page threw, logged an error or got a 5xx
 //   signIn(page, url, username, password)→ signed in, shell shown
@@ -19,6 +20,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -195,6 +197,24 @@ export function launchBrowser() {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A spec file's usual fixture: a demo server and a browser, started before its first test and
+ * stopped after its last (even when a test failed). `ready(server, browser)` hands them over.
+ */
+export function useServerAndBrowser(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
   });
 }
 

@@ -1,35 +1,25 @@
 // Offer mode: with the campaign's `offer_timeout_secs` set, a conversation is offered, not
-// assigned. Ana sees the offer live (customer, campaign, time left, toast) and rejects it; it is never offered to her
-// again, and waits until bruno comes online, is offered it and accepts: it opens on his desk and
-// the offer is gone from both.
+// assigned. Ana sees the offer live (customer, campaign, time left, toast) and rejects it; it
+// is never offered to her again, and waits until bruno comes online, is offered it and
+// accepts: it opens on his desk and the offer is gone from both.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, assertClean, signIn, screenshot, call } from './harness.mjs';
+import { assertClean, screenshot, call, useServerAndBrowser } from './harness.mjs';
+import { WAIT, openDesk, customerToSupport } from './demo.mjs';
 
 let server;
 let browser;
 const pages = [];
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const WAIT = { timeout: 30_000 };
 
 async function deskOf(username, password) {
-  const page = await openPage(browser);
+  const page = await openDesk(browser, server, username, password);
   pages.push(page);
-  await signIn(page, server.url, username, password);
-  await page.goto(`${server.url}/#/desk`);
-  await page.locator('sb-desk [data-testid="inbox"]').waitFor(WAIT);
-  await page.locator('.live-status.live-open').waitFor(WAIT);
   return page;
 }
 
@@ -45,29 +35,11 @@ async function offerModeOnSupport() {
   });
 }
 
-async function customerSays(from, text) {
-  return call(server.url, server.token, 'POST', '/api/v1/sandbox/1/inbound', { from, text });
-}
-
-/** The customer passes the demo's menu bot to Support; resolves with the conversation id. */
-async function customerToSupport(from) {
-  await customerSays(from, 'hola');
-  const deadline = Date.now() + WAIT.timeout;
-  for (;;) {
-    const outbox = await call(server.url, server.token, 'GET', `/api/v1/sandbox/1/outbox?to=${encodeURIComponent(from)}`);
-    if (JSON.stringify(outbox).includes('Support')) break;
-    if (Date.now() > deadline) assert.fail(`the menu never reached ${from}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const answer = await customerSays(from, '2');
-  return answer.conversation_id;
-}
-
 test('an offer is rejected by one agent and accepted by another, live on both desks', async () => {
   await offerModeOnSupport();
   const ana = await deskOf('ana', 'ana-demo-pass');
   const customer = '+5491166663001';
-  const id = await customerToSupport(customer);
+  const id = await customerToSupport(server, customer);
 
   // Offered to ana, the only agent online: a card naming the customer and campaign, with the
   // time left to answer counting down, accept and reject, and a toast. Not in her inbox yet.

@@ -2,23 +2,18 @@
 // page — at 1280×800 and 390×844: it renders without errors, does not scroll sideways, names
 // every form control, and leaves a screenshot (`<page>-<width>.png`) to look at.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_PASSWORD, assertClean, launchBrowser, openPage, screenshot, signIn, startServer } from './harness.mjs';
+import { ADMIN_PASSWORD, assertClean, openPage, screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
 const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /**

@@ -1,21 +1,16 @@
 // The shell around the pages: sign-in errors, the nav each role sees, the language switch
 // (kept per user), sign-out, and the live socket reconnecting and the page resyncing.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_PASSWORD, assertClean, launchBrowser, openPage, screenshot, signIn, startServer } from './harness.mjs';
+import { ADMIN_PASSWORD, assertClean, openPage, screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const navLinks = (page) => page.locator('nav#nav a').allTextContents();

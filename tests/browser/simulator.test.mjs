@@ -2,9 +2,9 @@
 // the bot's reply as WhatsApp would show it, marks it read; a template the business sends is
 // shown filled in; a bad number gets a clear error. At 1280×800 and 390×844.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertClean, call, launchBrowser, openPage, screenshot, signIn, startServer } from './harness.mjs';
+import { assertClean, call, openPage, screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
 const DEMO_NUMBER = '+5491155550100';
 const CUSTOMER = '+5491166661234';
@@ -13,14 +13,9 @@ const TEMPLATE_CUSTOMER = '+5491166665678';
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function openSimulator(page) {

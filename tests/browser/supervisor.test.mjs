@@ -3,11 +3,11 @@
 // customer's next message arrive, pauses the agent, chats with her; the dashboard draws the
 // day; the conversation search finds, opens and downloads.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  startServer, launchBrowser, openPage, assertClean, signIn, screenshot, call,
+  openPage, assertClean, signIn, screenshot, call, useServerAndBrowser,
 } from './harness.mjs';
 
 const CUSTOMER = '+5491166660001';
@@ -16,14 +16,9 @@ const TIMEOUT = 15_000;
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** The customer writes to the demo number. */

@@ -5,7 +5,7 @@ use super::test_dir::TestDir;
 use super::*;
 
 /// A store with one connector, its number and a contact: `(store, connector, number, contact)`.
-async fn with_connector(
+pub(in crate::store) async fn with_connector(
     dir: &TestDir,
 ) -> Result<(std::sync::Arc<dyn Store>, i64, i64, i64), StoreError> {
     let store = open(dir.path()).await?;

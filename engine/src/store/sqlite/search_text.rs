@@ -49,13 +49,13 @@ pub(super) async fn backfill(conn: &mut SqliteConnection) -> Result<u64, StoreEr
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use sqlx::{ConnectOptions, Connection};
 
-    use super::super::SqliteStore;
+    use crate::store::messaging_tests::with_connector;
     use crate::store::test_dir::TestDir;
-    use crate::store::{
-        ContactKey, ConversationFilter, NewConnector, NewOutbound, Store, StoreError,
-    };
+    use crate::store::{ContactKey, ConversationFilter, NewOutbound, Store, StoreError};
 
     const TEXTS: [&str; 3] = [
         r#"{"type":"text","text":"Mi teléfono en ESPAÑA"}"#,
@@ -64,34 +64,19 @@ mod tests {
     ];
 
     /// A store with one conversation per entry of [`TEXTS`] (a contact each), ids in order.
-    async fn with_conversations(
-        path: &std::path::Path,
-    ) -> Result<(SqliteStore, Vec<i64>), StoreError> {
-        let store = SqliteStore::open(path).await?;
-        let connector = store
-            .create_connector(NewConnector {
-                name: "c".into(),
-                plugin: "sandbox".into(),
-                config: "{}".into(),
-                secrets: Vec::new(),
-                webhook_secret: Vec::new(),
-                allow_ips: Vec::new(),
-                enabled: true,
-                numbers: vec!["+5491155550100".into()],
-                at_ms: 1,
-            })
-            .await?;
+    async fn with_conversations(dir: &TestDir) -> Result<(Arc<dyn Store>, Vec<i64>), StoreError> {
+        let (store, connector, number, _) = with_connector(dir).await?;
         let mut conversations = Vec::new();
         for (i, content) in TEXTS.iter().enumerate() {
             let key = ContactKey {
-                number: Some(format!("+549116666000{i}")),
+                number: Some(format!("+549116666100{i}")),
                 ..ContactKey::default()
             };
             let contact_id = store.ensure_contact(key, 1).await?;
             let (_, conversation) = store
                 .enqueue_outbound(NewOutbound {
-                    connector_id: connector.id,
-                    number_id: connector.numbers[0].id,
+                    connector_id: connector,
+                    number_id: number,
                     contact_id,
                     conversation_id: None,
                     origin: "api".into(),
@@ -106,7 +91,7 @@ mod tests {
         Ok((store, conversations))
     }
 
-    async fn found(store: &SqliteStore, text: &str) -> Result<Vec<i64>, StoreError> {
+    async fn found(store: &dyn Store, text: &str) -> Result<Vec<i64>, StoreError> {
         let mut ids: Vec<i64> = store
             .conversations(ConversationFilter {
                 limit: 10,
@@ -122,7 +107,7 @@ mod tests {
     }
 
     /// What the search must find (and not find) in the conversations of [`TEXTS`].
-    async fn assert_searchable(store: &SqliteStore, ids: &[i64]) -> Result<(), StoreError> {
+    async fn assert_searchable(store: &dyn Store, ids: &[i64]) -> Result<(), StoreError> {
         assert_eq!(
             found(store, "espana").await?,
             [ids[0]],
@@ -144,9 +129,8 @@ mod tests {
     #[tokio::test]
     async fn a_search_matches_what_messages_say_in_any_case_and_accent() -> Result<(), StoreError> {
         let dir = TestDir::new();
-        std::fs::create_dir_all(dir.path()).expect("dir");
-        let (store, ids) = with_conversations(&dir.path().join("test.db")).await?;
-        assert_searchable(&store, &ids).await?;
+        let (store, ids) = with_conversations(&dir).await?;
+        assert_searchable(store.as_ref(), &ids).await?;
         store.close().await;
         Ok(())
     }
@@ -155,12 +139,11 @@ mod tests {
     #[tokio::test]
     async fn messages_of_an_earlier_release_are_filled_at_open() -> Result<(), StoreError> {
         let dir = TestDir::new();
-        std::fs::create_dir_all(dir.path()).expect("dir");
-        let path = dir.path().join("test.db");
-        let (store, ids) = with_conversations(&path).await?;
+        let (store, ids) = with_conversations(&dir).await?;
         store.close().await;
+        drop(store);
         let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
+            .filename(dir.path().join(crate::store::SQLITE_FILE))
             .connect()
             .await?;
         sqlx::query("UPDATE messages SET search_text = NULL")
@@ -168,8 +151,8 @@ mod tests {
             .await?;
         conn.close().await?;
 
-        let reopened = SqliteStore::open(&path).await?;
-        assert_searchable(&reopened, &ids).await?;
+        let reopened = crate::store::open(dir.path()).await?;
+        assert_searchable(reopened.as_ref(), &ids).await?;
         reopened.close().await;
         Ok(())
     }
