@@ -12,23 +12,26 @@ use crate::store::StoreError;
 /// one huge one.
 const BACKFILL_BATCH: i64 = 500;
 
+/// The next rows to fill, oldest first.
+const PENDING: &str =
+    "SELECT id, content FROM messages WHERE search_text IS NULL ORDER BY id LIMIT ?";
+
 /// The search text of stored content JSON (empty for content with no words, or unreadable).
 pub(super) fn of_json(content: &str) -> String {
     search_text(&Content::from_json(content))
 }
 
 /// Fills `search_text` where it is missing: messages stored by a release before the column.
+/// A partial index holds exactly those rows, so once they are filled this costs one empty read.
 /// Each row gets a value (possibly empty), so the loop ends; a crash midway leaves the rest
 /// for the next open.
 pub(super) async fn backfill(conn: &mut SqliteConnection) -> Result<u64, StoreError> {
     let mut filled = 0;
     loop {
-        let rows = sqlx::query(
-            "SELECT id, content FROM messages WHERE search_text IS NULL ORDER BY id LIMIT ?",
-        )
-        .bind(BACKFILL_BATCH)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = sqlx::query(PENDING)
+            .bind(BACKFILL_BATCH)
+            .fetch_all(&mut *conn)
+            .await?;
         if rows.is_empty() {
             return Ok(filled);
         }
@@ -51,8 +54,9 @@ pub(super) async fn backfill(conn: &mut SqliteConnection) -> Result<u64, StoreEr
 mod tests {
     use std::sync::Arc;
 
-    use sqlx::{ConnectOptions, Connection};
+    use sqlx::{ConnectOptions, Connection, Row};
 
+    use super::{BACKFILL_BATCH, PENDING};
     use crate::store::messaging_tests::with_connector;
     use crate::store::test_dir::TestDir;
     use crate::store::{ContactKey, ConversationFilter, NewOutbound, Store, StoreError};
@@ -149,6 +153,19 @@ mod tests {
         sqlx::query("UPDATE messages SET search_text = NULL")
             .execute(&mut conn)
             .await?;
+        // The check at each open reads the partial index of unfilled rows, not the table.
+        let plan: Vec<String> = sqlx::query(&format!("EXPLAIN QUERY PLAN {PENDING}"))
+            .bind(BACKFILL_BATCH)
+            .fetch_all(&mut conn)
+            .await?
+            .iter()
+            .map(|step| step.try_get("detail"))
+            .collect::<Result<_, _>>()?;
+        assert!(
+            plan.iter()
+                .any(|step| step.contains("messages_search_pending")),
+            "{plan:?}"
+        );
         conn.close().await?;
 
         let reopened = crate::store::open(dir.path()).await?;
